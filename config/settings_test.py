@@ -1,0 +1,13 @@
+"""Settings for the test suite: the real settings with a throwaway key and a fast hasher.
+
+DATABASE_URL still selects the database, so the same suite runs on SQLite and PostgreSQL.
+"""
+import os
+
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
+
+from config.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ServerConfig(AppConfig):
+    name = "server"
+    verbose_name = "Civic Tech Jobs"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,26 @@
+from server.models.applications import Application
+from server.models.catalog import CommunityOfPractice, Role, Skill
+from server.models.choices import ExperienceLevel, Weekday
+from server.models.opportunities import Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
+from server.models.projects import MeetingTime, Project
+from server.models.users import User
+from server.models.volunteers import AvailabilitySlot, Volunteer, VolunteerSkill
+
+__all__ = [
+    "Application",
+    "AvailabilitySlot",
+    "CommunityOfPractice",
+    "ExperienceLevel",
+    "MeetingTime",
+    "Opportunity",
+    "OpportunitySkill",
+    "PreferredSkill",
+    "Project",
+    "RequiredSkill",
+    "Role",
+    "Skill",
+    "User",
+    "Volunteer",
+    "VolunteerSkill",
+    "Weekday",
+]

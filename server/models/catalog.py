@@ -1,0 +1,59 @@
+"""The catalog organisers curate: communities of practice, the roles in them, skills."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.text import slugify
+
+
+class CommunityOfPractice(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True, blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "community of practice"
+        verbose_name_plural = "communities of practice"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)
+        super().save(*args, **kwargs)
+
+
+class Role(models.Model):
+    title = models.CharField(max_length=100)
+    community_of_practice = models.ForeignKey(CommunityOfPractice, on_delete=models.PROTECT, related_name="roles")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["title", "community_of_practice__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["title", "community_of_practice"], name="role_title_cop_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.community_of_practice.name})"
+
+
+class Skill(models.Model):
+    name = models.CharField(max_length=100)
+    communities_of_practice = models.ManyToManyField(CommunityOfPractice, related_name="skills", blank=True)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="skill_name_ci_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def validate_constraints(self, exclude=None):
+        # Name the clash in words a person understands rather than the constraint name.
+        if self.name and Skill.objects.filter(name__iexact=self.name).exclude(pk=self.pk).exists():
+            raise ValidationError({"name": f'A skill named "{self.name}" already exists (names ignore case).'})
+        super().validate_constraints(exclude=exclude)

@@ -1,0 +1,174 @@
+import uuid
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from server.models.catalog import Role, Skill
+from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, ExperienceLevel
+from server.models.projects import Project
+
+
+class OpportunityQuerySet(models.QuerySet):
+    def public(self):
+        """What anyone may see: open and not past its expiry date."""
+        today = timezone.localdate()
+        return self.filter(status=Opportunity.Status.OPEN).filter(
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
+        )
+
+    def managed_by(self, user):
+        """Rows a staff user may work on: all for organizers, their projects' for PMs."""
+        from server.permissions import can_see_all_projects
+
+        if can_see_all_projects(user):
+            return self
+        return self.filter(project__managers=user)
+
+
+class Opportunity(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        ON_HOLD = "on_hold", "On hold"
+        FILLED = "filled", "Filled"
+        CLOSED = "closed", "Closed"
+
+    class WorkEnvironment(models.TextChoices):
+        REMOTE = "remote", "Remote"
+        HYBRID = "hybrid", "Hybrid"
+        IN_PERSON = "in_person", "In person"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="opportunities")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="opportunities")
+    title = models.CharField(max_length=200, blank=True, help_text="Leave blank to use the role's title.")
+    body = models.TextField(blank=True)
+    experience_level = models.CharField(
+        max_length=20, choices=ExperienceLevel.choices, default=ExperienceLevel.BEGINNER, db_index=True
+    )
+    min_hours_per_week = models.PositiveSmallIntegerField(
+        default=HOURS_MIN, validators=[MinValueValidator(HOURS_MIN), MaxValueValidator(HOURS_MAX)], db_index=True
+    )
+    work_environment = models.CharField(
+        max_length=20, choices=WorkEnvironment.choices, default=WorkEnvironment.REMOTE, db_index=True
+    )
+    positions = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
+    expires_on = models.DateField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+    )
+    published_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    filled_at = models.DateTimeField(null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = OpportunityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-created_at"]
+        verbose_name_plural = "opportunities"
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="opportunity_status_published"),
+            models.Index(fields=["project", "status"], name="opportunity_project_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_hours_per_week__gte=HOURS_MIN, min_hours_per_week__lte=HOURS_MAX),
+                name="opportunity_min_hours_range",
+                violation_error_message=f"Minimum hours per week must be between {HOURS_MIN} and {HOURS_MAX}.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(positions__gte=1),
+                name="opportunity_positions_positive",
+                violation_error_message="Positions must be at least 1.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "open", "on_hold", "filled", "closed"]),
+                name="opportunity_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(experience_level__in=["beginner", "intermediate", "advanced"]),
+                name="opportunity_experience_level_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(work_environment__in=["remote", "hybrid", "in_person"]),
+                name="opportunity_work_environment_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} · {self.project.name}" if self.project_id else self.title
+
+    def save(self, *args, **kwargs):
+        if not self.title and self.role_id:
+            self.title = self.role.title
+        super().save(*args, **kwargs)
+
+    @property
+    def community_of_practice(self):
+        return self.role.community_of_practice
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
+
+    @property
+    def is_public(self) -> bool:
+        return self.status == self.Status.OPEN and not self.is_expired
+
+
+class OpportunitySkill(models.Model):
+    """A skill an opportunity asks for, at a level, either required or preferred."""
+
+    class Kind(models.TextChoices):
+        REQUIRED = "required", "Required"
+        PREFERRED = "preferred", "Preferred"
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="skill_requirements")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(SKILL_LEVEL_MIN), MaxValueValidator(SKILL_LEVEL_MAX)]
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REQUIRED)
+
+    class Meta:
+        ordering = ["kind", "skill__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "skill"],
+                name="opportunity_skill_unique",
+                violation_error_message="A skill can be listed once per opportunity (required or preferred).",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=SKILL_LEVEL_MIN, level__lte=SKILL_LEVEL_MAX),
+                name="opportunity_skill_level_range",
+                violation_error_message=f"Skill level must be between {SKILL_LEVEL_MIN} and {SKILL_LEVEL_MAX}.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["required", "preferred"]), name="opportunity_skill_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.skill.name}:{self.level}"
+
+
+class RequiredSkill(OpportunitySkill):
+    """Proxy so the admin can show required and preferred skills as separate inlines."""
+
+    class Meta:
+        proxy = True
+
+
+class PreferredSkill(OpportunitySkill):
+    class Meta:
+        proxy = True

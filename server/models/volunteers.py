@@ -1,0 +1,124 @@
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.timezone import now
+from simple_history.models import HistoricalRecords
+
+from server.models.catalog import CommunityOfPractice, Role, Skill
+from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, ExperienceLevel, Weekday
+from server.models.fields import MinuteOfDayField
+from server.models.validators import default_timezone, validate_timezone
+from server.schedule import Slot
+
+
+class Volunteer(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(max_length=254)
+    name = models.CharField(max_length=150)
+    community_of_practice = models.ForeignKey(
+        CommunityOfPractice, on_delete=models.SET_NULL, null=True, blank=True, related_name="volunteers"
+    )
+    roles = models.ManyToManyField(
+        Role, related_name="interested_volunteers", blank=True, verbose_name="roles of interest"
+    )
+    experience_level = models.CharField(
+        max_length=20, choices=ExperienceLevel.choices, default=ExperienceLevel.BEGINNER, db_index=True
+    )
+    max_hours_per_week = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(HOURS_MIN), MaxValueValidator(HOURS_MAX)]
+    )
+    timezone = models.CharField(max_length=64, default=default_timezone, validators=[validate_timezone])
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True)
+    notes = models.TextField(blank=True)
+    people_depot_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(default=now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["name", "email"]
+        indexes = [models.Index(fields=["name", "email"], name="volunteer_name_email")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                name="volunteer_email_ci_unique",
+                violation_error_message="A volunteer with this email already exists (emails ignore case).",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(max_hours_per_week__isnull=True)
+                | models.Q(max_hours_per_week__gte=HOURS_MIN, max_hours_per_week__lte=HOURS_MAX),
+                name="volunteer_max_hours_range",
+                violation_error_message=f"Maximum hours per week must be between {HOURS_MIN} and {HOURS_MAX}.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=["active", "inactive"]), name="volunteer_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        if self.people_depot_id == "":
+            self.people_depot_id = None
+        super().save(*args, **kwargs)
+
+
+class VolunteerSkill(models.Model):
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="skill_levels")
+    skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
+    level = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(SKILL_LEVEL_MIN), MaxValueValidator(SKILL_LEVEL_MAX)]
+    )
+
+    class Meta:
+        ordering = ["skill__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "skill"],
+                name="volunteer_skill_unique",
+                violation_error_message="This skill is already listed for the volunteer.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__gte=SKILL_LEVEL_MIN, level__lte=SKILL_LEVEL_MAX),
+                name="volunteer_skill_level_range",
+                violation_error_message=f"Skill level must be between {SKILL_LEVEL_MIN} and {SKILL_LEVEL_MAX}.",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.skill.name}:{self.level}"
+
+
+class AvailabilitySlot(models.Model):
+    """A weekly window in which the volunteer can meet, in the volunteer's time zone."""
+
+    volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start = MinuteOfDayField()
+    end = MinuteOfDayField(allow_end_of_day=True)
+
+    class Meta:
+        ordering = ["weekday", "start", "end"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__gte=0, end__lte=1440, end__gt=models.F("start"), weekday__lte=6),
+                name="availability_valid_range",
+                violation_error_message="An availability slot must end after it starts, within one day.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.slot)
+
+    @property
+    def slot(self) -> Slot:
+        return Slot(self.weekday, self.start, self.end)

@@ -1,0 +1,379 @@
+"""Demo data: the real Hack for LA catalog plus generated, plausible people and postings.
+
+Generation is deterministic for a seed and idempotent: rows are identified by stable keys
+(catalog names, `volunteerNNNNNN@example.net`, UUIDs drawn from the seeded generator), so a
+second run finds them all and adds nothing. Writes go through bulk_create in batches so
+100k volunteers take seconds, not minutes.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from server.groups import ensure_groups
+from server.models import (
+    Application,
+    AvailabilitySlot,
+    CommunityOfPractice,
+    MeetingTime,
+    Opportunity,
+    OpportunitySkill,
+    Project,
+    Role,
+    Skill,
+    User,
+    Volunteer,
+    VolunteerSkill,
+)
+from server.schedule import parse_schedule
+
+CATALOG_DIR = Path(__file__).resolve().parent / "fixtures" / "catalog"
+BATCH = 2000
+DEMO_PM_PROJECTS = {"pm@example.org": ["Civic Tech Jobs", "Food Oasis"], "pm2@example.org": ["VRMS"]}
+VOLUNTEER_TIMEZONES = [
+    ("America/Los_Angeles", 60),
+    ("America/Denver", 8),
+    ("America/Chicago", 10),
+    ("America/New_York", 15),
+    ("Europe/London", 3),
+    ("Asia/Kolkata", 4),
+]
+FIRST_NAMES = [
+    "Ana",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Elena",
+    "Farid",
+    "Grace",
+    "Hiro",
+    "Isla",
+    "Jamal",
+    "Kira",
+    "Luis",
+    "Maya",
+    "Nia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sam",
+    "Tariq",
+    "Uma",
+    "Vik",
+    "Wen",
+    "Yara",
+    "Zoe",
+]
+LAST_NAMES = [
+    "Nguyen",
+    "Garcia",
+    "Kim",
+    "Patel",
+    "Johnson",
+    "Okafor",
+    "Rossi",
+    "Chen",
+    "Silva",
+    "Haddad",
+    "Novak",
+    "Brown",
+    "Ito",
+    "Lopez",
+    "Martin",
+    "Singh",
+    "Walker",
+    "Cohen",
+    "Reyes",
+    "Ahmed",
+]
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, name: str, count: int) -> None:
+        self.created[name] = self.created.get(name, 0) + count
+
+    def __str__(self) -> str:
+        parts = [f"{name} {count}" for name, count in self.created.items()]
+        return "created: " + (", ".join(parts) if parts else "nothing (already seeded)")
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with open(CATALOG_DIR / name, newline="", encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _split(cell: str) -> list[str]:
+    return [item.strip() for item in (cell or "").split(";") if item.strip()]
+
+
+@transaction.atomic
+def load_catalog(report: SeedReport) -> None:
+    """Communities, roles, skills and projects (with meeting times) from the shipped CSVs."""
+    communities = {c.name: c for c in CommunityOfPractice.objects.all()}
+    for row in _rows("communities.csv"):
+        if row["name"] not in communities:
+            communities[row["name"]] = CommunityOfPractice.objects.create(
+                name=row["name"], slug=row["slug"], description=row["description"]
+            )
+            report.add("communities", 1)
+    existing_roles = set(Role.objects.values_list("title", "community_of_practice__name"))
+    for row in _rows("roles.csv"):
+        if (row["title"], row["community_of_practice"]) not in existing_roles:
+            Role.objects.create(
+                title=row["title"],
+                community_of_practice=communities[row["community_of_practice"]],
+                description=row["description"],
+            )
+            report.add("roles", 1)
+    existing_skills = {name.lower() for name in Skill.objects.values_list("name", flat=True)}
+    for row in _rows("skills.csv"):
+        if row["name"].lower() in existing_skills:
+            continue
+        skill = Skill.objects.create(name=row["name"], description=row["description"])
+        skill.communities_of_practice.set([communities[name] for name in _split(row["communities_of_practice"])])
+        existing_skills.add(row["name"].lower())
+        report.add("skills", 1)
+    existing_projects = set(Project.objects.values_list("name", flat=True))
+    for row in _rows("projects.csv"):
+        if row["name"] in existing_projects:
+            continue
+        project = Project.objects.create(
+            name=row["name"],
+            slug=row["slug"],
+            status=row["status"] or Project.Status.ACTIVE,
+            website_url=row["website_url"],
+            repository_url=row["repository_url"],
+            slack_channel=row["slack_channel"],
+            timezone=row["timezone"] or Project._meta.get_field("timezone").get_default(),
+        )
+        MeetingTime.objects.bulk_create(
+            MeetingTime(project=project, label=s.label, weekday=s.weekday, start=s.start, end=s.end)
+            for s in parse_schedule(row["meeting_times"])
+        )
+        report.add("projects", 1)
+
+
+@transaction.atomic
+def ensure_accounts(*, password: str, report: SeedReport) -> None:
+    """The demo accounts of DESIGN.md. Existing accounts keep their password."""
+    organizers, managers = ensure_groups()
+    if not User.objects.filter(email="admin@example.org").exists():
+        admin = User.objects.create_superuser("admin@example.org", password, first_name="Ada", last_name="Admin")
+        admin.groups.add(organizers)
+        report.add("users", 1)
+    names = {"pm@example.org": ("Pat", "Manager"), "pm2@example.org": ("Robin", "Manager")}
+    for email, project_names in DEMO_PM_PROJECTS.items():
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            first, last = names[email]
+            user = User.objects.create_user(email, password, is_staff=True, first_name=first, last_name=last)
+            report.add("users", 1)
+        user.groups.add(managers)
+        for project in Project.objects.filter(name__in=project_names):
+            project.managers.add(user)
+
+
+def _weighted(rng: random.Random, choices):
+    values, weights = zip(*choices, strict=False)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _availability(rng: random.Random) -> list[tuple[int, int, int]]:
+    """1–3 weekly windows, mostly weekday evenings and weekend days, in 30-minute steps."""
+    slots = []
+    for weekday in rng.sample(range(7), rng.randint(1, 3)):
+        if weekday < 5:
+            start = rng.choice(range(16 * 60, 20 * 60 + 1, 30))
+        else:
+            start = rng.choice(range(9 * 60, 16 * 60 + 1, 30))
+        length = rng.choice((60, 90, 120, 180, 240))
+        slots.append((weekday, start, min(start + length, 24 * 60)))
+    return slots
+
+
+def generate_volunteers(*, count: int, rng: random.Random, report: SeedReport) -> None:
+    communities = list(CommunityOfPractice.objects.all())
+    roles_by_cop = {}
+    for role in Role.objects.all():
+        roles_by_cop.setdefault(role.community_of_practice_id, []).append(role.pk)
+    skills_by_cop = {}
+    for skill_id, cop_id in Skill.communities_of_practice.through.objects.values_list(
+        "skill_id", "communityofpractice_id"
+    ):
+        skills_by_cop.setdefault(cop_id, []).append(skill_id)
+    existing = set(Volunteer.objects.filter(email__endswith="@example.net").values_list("email", flat=True))
+    now = timezone.now()
+    volunteers, skills, slots, role_links = [], [], [], []
+    through = Volunteer.roles.through
+    for i in range(count):
+        # Draw everything for every index so the data of index i never depends on what exists.
+        email = f"volunteer{i:06d}@example.net"
+        cop = rng.choice(communities)
+        volunteer = Volunteer(
+            id=uuid.UUID(int=rng.getrandbits(128), version=4),
+            email=email,
+            name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            community_of_practice=cop,
+            experience_level=_weighted(rng, [("beginner", 4), ("intermediate", 4), ("advanced", 2)]),
+            max_hours_per_week=rng.choice([None, 4, 5, 6, 8, 10, 10, 12, 15, 20]),
+            timezone=_weighted(rng, VOLUNTEER_TIMEZONES),
+            status=Volunteer.Status.ACTIVE if rng.random() < 0.85 else Volunteer.Status.INACTIVE,
+            created_at=now - timedelta(days=rng.randint(0, 720)),
+        )
+        picked_skills = rng.sample(skills_by_cop[cop.pk], min(len(skills_by_cop[cop.pk]), rng.randint(1, 5)))
+        picked_roles = rng.sample(roles_by_cop[cop.pk], rng.randint(1, 2))
+        availability = _availability(rng)
+        levels = [rng.randint(1, 5) for _ in picked_skills]
+        if email in existing:
+            continue
+        volunteers.append(volunteer)
+        skills += [
+            VolunteerSkill(volunteer=volunteer, skill_id=s, level=n)
+            for s, n in zip(picked_skills, levels, strict=False)
+        ]
+        slots += [AvailabilitySlot(volunteer=volunteer, weekday=d, start=a, end=b) for d, a, b in availability]
+        role_links += [through(volunteer=volunteer, role_id=r) for r in picked_roles]
+    with transaction.atomic():
+        Volunteer.objects.bulk_create(volunteers, batch_size=BATCH)
+        VolunteerSkill.objects.bulk_create(skills, batch_size=BATCH)
+        AvailabilitySlot.objects.bulk_create(slots, batch_size=BATCH)
+        through.objects.bulk_create(role_links, batch_size=BATCH)
+    report.add("volunteers", len(volunteers))
+
+
+OPPORTUNITY_STATUSES = [("open", 60), ("draft", 12), ("on_hold", 8), ("filled", 12), ("closed", 8)]
+BODY = (
+    "Join the {project} team as a {role}. You will work with a small cross-functional team, "
+    "pair with experienced volunteers and ship work that serves Los Angeles residents. "
+    "We meet weekly online; most work is asynchronous."
+)
+
+
+def generate_opportunities(*, count: int, rng: random.Random, report: SeedReport) -> None:
+    projects = list(Project.objects.order_by("name"))
+    roles = list(Role.objects.select_related("community_of_practice").order_by("title", "community_of_practice__name"))
+    skills_by_cop = {}
+    for skill_id, cop_id in Skill.communities_of_practice.through.objects.values_list(
+        "skill_id", "communityofpractice_id"
+    ):
+        skills_by_cop.setdefault(cop_id, []).append(skill_id)
+    author = User.objects.filter(email="admin@example.org").first()
+    existing = set(Opportunity.objects.values_list("id", flat=True))
+    now = timezone.now()
+    opportunities, requirements = [], []
+    for _ in range(count):
+        pk = uuid.UUID(int=rng.getrandbits(128), version=4)
+        project, role = rng.choice(projects), rng.choice(roles)
+        status = _weighted(rng, OPPORTUNITY_STATUSES)
+        created = now - timedelta(days=rng.randint(1, 180), minutes=rng.randint(0, 1440))
+        published = None if status == "draft" else created + timedelta(days=rng.randint(0, 3))
+        published = min(published, now) if published else None
+        opportunity = Opportunity(
+            id=pk,
+            project=project,
+            role=role,
+            title=role.title,
+            body=BODY.format(project=project.name, role=role.title),
+            experience_level=_weighted(rng, [("beginner", 4), ("intermediate", 4), ("advanced", 2)]),
+            min_hours_per_week=rng.choice([2, 4, 5, 6, 8, 10, 12, 15]),
+            work_environment=_weighted(rng, [("remote", 8), ("hybrid", 1), ("in_person", 1)]),
+            positions=rng.choice([1, 1, 1, 2, 3]),
+            status=status,
+            expires_on=(now + timedelta(days=rng.randint(30, 180))).date() if rng.random() < 0.3 else None,
+            created_by=author,
+            updated_by=author,
+            published_at=published,
+            filled_at=published + timedelta(days=rng.randint(3, 60)) if status == "filled" else None,
+            closed_at=published + timedelta(days=rng.randint(10, 90)) if status == "closed" and published else None,
+            created_at=created,
+        )
+        if opportunity.filled_at and opportunity.filled_at > now:
+            opportunity.filled_at = now
+        if opportunity.closed_at and opportunity.closed_at > now:
+            opportunity.closed_at = now
+        pool = skills_by_cop.get(role.community_of_practice_id, [])
+        picked = rng.sample(pool, min(len(pool), rng.randint(2, 5)))
+        kinds = ["required"] * min(len(picked), rng.randint(1, 3))
+        kinds += ["preferred"] * (len(picked) - len(kinds))
+        levels = [rng.randint(1, 4) for _ in picked]
+        if pk in existing:
+            continue
+        opportunities.append(opportunity)
+        requirements += [
+            OpportunitySkill(opportunity=opportunity, skill_id=s, kind=k, level=n)
+            for s, k, n in zip(picked, kinds, levels, strict=False)
+        ]
+    with transaction.atomic():
+        Opportunity.objects.bulk_create(opportunities, batch_size=BATCH)
+        OpportunitySkill.objects.bulk_create(requirements, batch_size=BATCH)
+    report.add("opportunities", len(opportunities))
+
+
+def generate_applications(*, rng: random.Random, report: SeedReport, per_opportunity: int = 4) -> None:
+    """A few applicants on published postings, at plausible stages of the pipeline."""
+    opportunities = list(
+        Opportunity.objects.exclude(status="draft")
+        .order_by("created_at", "id")
+        .values_list("id", "published_at", "status")
+    )
+    volunteer_ids = list(Volunteer.objects.order_by("email").values_list("id", flat=True))
+    if not volunteer_ids:
+        return
+    now = timezone.now()
+    applications = []
+    for opportunity_id, published_at, status in opportunities:
+        count = rng.randint(0, per_opportunity)
+        for volunteer_id in rng.sample(volunteer_ids, min(count, len(volunteer_ids))):
+            applied = published_at + timedelta(days=rng.randint(0, 40), minutes=rng.randint(0, 1440))
+            stage = (
+                "onboarded"
+                if status == "filled" and rng.random() < 0.5
+                else _weighted(
+                    rng,
+                    [
+                        ("new", 5),
+                        ("contacted", 2),
+                        ("interviewing", 2),
+                        ("onboarded", 1),
+                        ("declined", 1),
+                        ("withdrawn", 1),
+                    ],
+                )
+            )
+            applications.append(
+                Application(
+                    opportunity_id=opportunity_id,
+                    volunteer_id=volunteer_id,
+                    status=stage,
+                    source=_weighted(rng, [("api", 8), ("admin", 1), ("import", 1)]),
+                    message="I'd love to help." if rng.random() < 0.5 else "",
+                    created_at=min(applied, now),
+                )
+            )
+    before = Application.objects.count()
+    with transaction.atomic():
+        Application.objects.bulk_create(applications, batch_size=BATCH, ignore_conflicts=True)
+    report.add("applications", Application.objects.count() - before)
+
+
+def seed_demo(*, password: str, volunteers: int, opportunities: int, seed: int) -> SeedReport:
+    report = SeedReport()
+    load_catalog(report)
+    ensure_accounts(password=password, report=report)
+    rng = random.Random(seed)
+    generate_volunteers(count=volunteers, rng=random.Random(rng.getrandbits(64)), report=report)
+    generate_opportunities(count=opportunities, rng=random.Random(rng.getrandbits(64)), report=report)
+    generate_applications(rng=random.Random(rng.getrandbits(64)), report=report)
+    return report
