@@ -1,6 +1,8 @@
 """The REST API views: thin over server.services (writes, applications) and the scoped
 querysets of the models (reads)."""
 
+from contextlib import contextmanager
+
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import DatabaseError, connection
@@ -13,11 +15,21 @@ from rest_framework.views import APIView
 
 from server import services
 from server.api import serializers
+from server.api.exceptions import as_drf_validation_error
 from server.api.filters import OpportunityFilter, RoleFilter, SkillFilter
 from server.api.permissions import ReadAnyoneWriteStaff, is_staff, may_manage_project
 from server.api.throttling import ApplicationRateThrottle
 from server.models import CommunityOfPractice, MeetingTime, Opportunity, OpportunitySkill, Project, Role, Skill
 from server.permissions import can_see_all_projects
+
+
+@contextmanager
+def _status_errors():
+    """The services refuse only status changes here: name the `status` field in the 400."""
+    try:
+        yield
+    except services.ServiceError as error:
+        raise as_drf_validation_error(error, field="status") from None
 
 
 class StableOrderingFilter(filters.OrderingFilter):
@@ -100,13 +112,15 @@ class OpportunityViewSet(viewsets.ModelViewSet):
 
     def create(self, request, *args, **kwargs):
         data = self._validated(request)
-        opportunity = services.opportunity_create(by=request.user, **data)
+        with _status_errors():
+            opportunity = services.opportunity_create(by=request.user, **data)
         return Response(self._item(opportunity), status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial=False, **kwargs):
         opportunity = self.get_object()
         data = self._validated(request, instance=opportunity, partial=partial)
-        opportunity = services.opportunity_update(opportunity=opportunity, by=request.user, **data)
+        with _status_errors():
+            opportunity = services.opportunity_update(opportunity=opportunity, by=request.user, **data)
         return Response(self._item(opportunity))
 
     def perform_destroy(self, instance):
