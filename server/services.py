@@ -133,9 +133,7 @@ def application_apply(
         # turned into a failed application.
         from server.notifications import notify_managers_of_application
 
-        transaction.on_commit(
-            lambda: notify_managers_of_application(application_id=application.pk), robust=True
-        )
+        transaction.on_commit(lambda: notify_managers_of_application(application_id=application.pk), robust=True)
     return application, created
 
 

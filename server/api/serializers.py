@@ -209,7 +209,19 @@ class SkillSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class BlankAsNullURLField(serializers.URLField):
+    """A URL that may be unset: `null` rather than an empty string that is not a URL."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
 class ProjectSerializer(serializers.ModelSerializer):
+    website_url = BlankAsNullURLField()
+    repository_url = BlankAsNullURLField()
     meeting_times = serializers.SerializerMethodField()
 
     class Meta:
