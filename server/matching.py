@@ -232,20 +232,25 @@ def _constant_offset(tz_name: str, monday: date) -> int | None:
 
 
 @dataclass(frozen=True)
-class _Need:
-    """An opportunity reduced to what scoring reads."""
+class Need:
+    """An opportunity reduced to what scoring reads (plain values, no database)."""
 
-    id: object
     min_hours: int
     role_id: int
-    role_community_id: int | None
-    required: dict[int, int]
-    preferred: dict[int, int]
-    meetings: list[Interval]  # merged UTC-week intervals of the project's meeting times
-    published_at: datetime | None
+    role_community_id: int | None = None
+    required: dict[int, int] = field(default_factory=dict)  # skill id -> level asked
+    preferred: dict[int, int] = field(default_factory=dict)
+    meetings: list[Interval] = field(default_factory=list)  # merged UTC-week intervals (utc_week_intervals)
+    id: object = None
+    published_at: datetime | None = None
 
 
-def _score(profile: Profile, availability_utc: list[Interval] | None, need: _Need) -> tuple[float, Breakdown]:
+def score(*, profile: Profile, need: Need, reference: date) -> tuple[float, Breakdown]:
+    """(score, breakdown) of one profile against one opportunity, for the week of `reference`."""
+    return _score(profile, utc_week_intervals(profile.availability, profile.timezone, reference) or None, need)
+
+
+def _score(profile: Profile, availability_utc: list[Interval] | None, need: Need) -> tuple[float, Breakdown]:
     return evaluate(
         skills=skills_component(required=need.required, preferred=need.preferred, levels=profile.skills),
         hours=hours_component(max_hours=profile.max_hours_per_week, min_hours=need.min_hours),
@@ -284,8 +289,8 @@ def profile_for_volunteer(volunteer: Volunteer) -> Profile:
     )
 
 
-def _load_needs(opportunities, reference: date) -> list[_Need]:
-    """Every opportunity of the queryset as a _Need, in three queries."""
+def _load_needs(opportunities, reference: date) -> list[Need]:
+    """Every opportunity of the queryset as a Need, in three queries."""
     rows = list(
         opportunities.order_by().values_list(
             "pk",
@@ -314,15 +319,15 @@ def _load_needs(opportunities, reference: date) -> list[_Need]:
             project_meetings[project_id] = utc_week_intervals(meetings.get(project_id, ()), tz_name, reference)
         required, preferred = skills.get(pk, ({}, {}))
         needs.append(
-            _Need(
-                pk,
-                min_hours,
-                role_id,
-                role_community_id,
-                required,
-                preferred,
-                project_meetings[project_id],
-                published_at,
+            Need(
+                min_hours=min_hours,
+                role_id=role_id,
+                role_community_id=role_community_id,
+                required=required,
+                preferred=preferred,
+                meetings=project_meetings[project_id],
+                id=pk,
+                published_at=published_at,
             )
         )
     return needs
@@ -339,8 +344,8 @@ def _skills_by_opportunity(requirements) -> dict[object, tuple[dict[int, int], d
     return skills
 
 
-def _need_for(opportunity: Opportunity, reference: date) -> _Need:
-    """One opportunity as a _Need in two queries (its skills; its project's meeting times).
+def _need_for(opportunity: Opportunity, reference: date) -> Need:
+    """One opportunity as a Need in two queries (its skills; its project's meeting times).
 
     The role's community is left out: rank_volunteers compares it in SQL instead.
     """
@@ -353,15 +358,14 @@ def _need_for(opportunity: Opportunity, reference: date) -> _Need:
         .values_list("weekday", "start", "end", "project__timezone")
     )
     meetings = utc_week_intervals(rows, rows[0][3], reference) if rows else []
-    return _Need(
-        opportunity.pk,
-        opportunity.min_hours_per_week,
-        opportunity.role_id,
-        None,
-        required,
-        preferred,
-        meetings,
-        opportunity.published_at,
+    return Need(
+        min_hours=opportunity.min_hours_per_week,
+        role_id=opportunity.role_id,
+        required=required,
+        preferred=preferred,
+        meetings=meetings,
+        id=opportunity.pk,
+        published_at=opportunity.published_at,
     )
 
 

@@ -1,6 +1,7 @@
 """Matching: hand-computed examples for every component and the score, the UTC conversion,
 property tests, and the two rankings (results, tie-breaking, scoping, query counts)."""
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from server import matching
 from server.matching import (
     Breakdown,
+    Need,
     Profile,
     availability_component,
     combine,
@@ -206,6 +208,94 @@ def test_utc_week_intervals_equals_schedule_to_utc(schedule, tz, reference):
 def test_utc_week_intervals_in_daylight_saving_change_weeks(reference, tz):
     schedule = parse_schedule("Sun 00:00-24:00; Mon 00:00-04:00; Sat 22:00-24:00")
     assert utc_week_intervals(schedule, tz, reference) == schedule_to_utc(schedule, tz, reference)
+
+
+# --- properties ------------------------------------------------------------------------------
+
+SKILL_IDS = st.integers(1, 8)
+LEVELS = st.integers(1, 5)
+
+
+@st.composite
+def needs(draw):
+    required = draw(st.dictionaries(SKILL_IDS, LEVELS, max_size=4))
+    preferred = draw(st.dictionaries(SKILL_IDS.filter(lambda skill: skill not in required), LEVELS, max_size=3))
+    meetings = draw(st.lists(slots(), max_size=3))
+    return Need(
+        min_hours=draw(st.integers(1, 40)),
+        role_id=draw(st.integers(1, 4)),
+        role_community_id=draw(st.integers(1, 3)),
+        required=required,
+        preferred=preferred,
+        meetings=utc_week_intervals(meetings, draw(st.sampled_from(ZONES)), SUMMER),
+    )
+
+
+@st.composite
+def profiles(draw):
+    return Profile(
+        community_of_practice_id=draw(st.none() | st.integers(1, 3)),
+        role_ids=frozenset(draw(st.sets(st.integers(1, 4), max_size=2))),
+        skills=draw(st.dictionaries(SKILL_IDS, LEVELS, max_size=6)),
+        max_hours_per_week=draw(st.none() | st.integers(1, 40)),
+        timezone=draw(st.sampled_from(ZONES)),
+        availability=tuple(draw(st.lists(slots(), max_size=4))),
+    )
+
+
+def score_of(profile, need):
+    return matching.score(profile=profile, need=need, reference=SUMMER)
+
+
+@settings(max_examples=300, deadline=None)
+@given(profile=profiles(), need=needs())
+def test_every_component_and_the_score_stay_in_range(profile, need):
+    value, breakdown = score_of(profile, need)
+    assert 0.0 <= value <= 100.0
+    for component in breakdown.as_dict().values():
+        assert 0.0 <= component <= 1.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(profile=profiles(), need=needs(), skill=SKILL_IDS, data=st.data())
+def test_raising_a_skill_level_never_lowers_the_score(profile, need, skill, data):
+    current = profile.skills.get(skill, 0)
+    if current == 5:
+        return
+    raised = dataclasses.replace(profile, skills={**profile.skills, skill: data.draw(st.integers(current + 1, 5))})
+    assert score_of(raised, need)[0] >= score_of(profile, need)[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(profile=profiles().filter(lambda p: p.max_hours_per_week is not None), need=needs(), data=st.data())
+def test_raising_hours_never_lowers_the_score(profile, need, data):
+    hours = data.draw(st.integers(profile.max_hours_per_week, 40))
+    raised = dataclasses.replace(profile, max_hours_per_week=hours)
+    assert score_of(raised, need)[0] >= score_of(profile, need)[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(profile=profiles().filter(lambda p: p.availability), need=needs(), extra=slots())
+def test_more_availability_never_lowers_the_score(profile, need, extra):
+    # From "not given" (0.5) to a slot that misses every meeting can lower it; that is the
+    # contract's neutral default, so the property holds from the first slot on.
+    more = dataclasses.replace(profile, availability=(*profile.availability, extra))
+    assert score_of(more, need)[0] >= score_of(profile, need)[0]
+
+
+@settings(max_examples=150, deadline=None)
+@given(profile=profiles(), need=needs(), skill=st.integers(9, 12), level=LEVELS)
+def test_adding_a_required_skill_the_volunteer_lacks_never_raises_the_score(profile, need, skill, level):
+    harder = dataclasses.replace(need, required={**need.required, skill: level})
+    assert score_of(profile, harder)[0] <= score_of(profile, need)[0]
+
+
+def test_not_given_is_neutral_not_zero():
+    """The defaults in words: a profile that says nothing scores 0.5 on hours, availability and interest."""
+    need = Need(min_hours=5, role_id=1, role_community_id=1, meetings=utc("Mon 18:00-19:00", "UTC"))
+    value, breakdown = score_of(Profile(), need)
+    assert breakdown == Breakdown(skills=1.0, hours=0.5, availability=0.5, interest=0.5)
+    assert value == 75.0
 
 
 # --- rankings against the database ---------------------------------------------------------
