@@ -3,14 +3,16 @@
 Serializers only translate: rules about statuses and skills live in server.services.
 """
 
+from django.conf import settings
 from django.db.models.functions import Lower
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from server.matching import Profile
 from server.models import Application, CommunityOfPractice, Opportunity, Project, Role, Skill
 from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
 from server.models.opportunities import OpportunitySkill
-from server.schedule import DAY_ABBREVIATIONS, format_time
+from server.schedule import DAY_ABBREVIATIONS, ScheduleError, format_time, is_valid_timezone, parse_schedule
 
 # --- small nested shapes --------------------------------------------------------------------
 
@@ -179,6 +181,89 @@ class OpportunityWriteSerializer(serializers.ModelSerializer):
                     )
                 seen.add(skill.pk)
         return attrs
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+class MatchRequestSerializer(serializers.Serializer):
+    """A volunteer's answers in the qualifier flow. Nothing is stored."""
+
+    community_of_practice = serializers.SlugRelatedField(
+        slug_field="slug", queryset=CommunityOfPractice.objects.all(), required=False, allow_null=True
+    )
+    roles = serializers.PrimaryKeyRelatedField(
+        queryset=Role.objects.all(), many=True, required=False, help_text="Ids of the roles of interest."
+    )
+    skills = SkillLevelSerializer(many=True, required=False)
+    max_hours_per_week = serializers.IntegerField(
+        min_value=HOURS_MIN, max_value=HOURS_MAX, required=False, allow_null=True
+    )
+    timezone = serializers.CharField(
+        required=False, max_length=64, help_text="IANA zone of `availability`; the organisation's zone by default."
+    )
+    availability = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text='Weekly slots, e.g. "Mon 18:00-20:00; Sat 10:00-12:00".',
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+    def validate_timezone(self, value):
+        if not is_valid_timezone(value):
+            raise serializers.ValidationError(f'"{value}" is not an IANA time zone (e.g. America/Los_Angeles).')
+        return value
+
+    def validate_availability(self, value):
+        try:
+            return tuple(parse_schedule(value))
+        except ScheduleError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+    def validate_skills(self, value):
+        seen = set()
+        for item in value:
+            if item["name"].pk in seen:
+                raise serializers.ValidationError(f'"{item["name"].name}" is listed twice.')
+            seen.add(item["name"].pk)
+        return value
+
+    def to_profile(self) -> Profile:
+        data = self.validated_data
+        cop = data.get("community_of_practice")
+        return Profile(
+            community_of_practice_id=cop.pk if cop else None,
+            role_ids=frozenset(role.pk for role in data.get("roles", [])),
+            skills={item["name"].pk: item["level"] for item in data.get("skills", [])},
+            max_hours_per_week=data.get("max_hours_per_week"),
+            timezone=data.get("timezone") or settings.ORG_TIME_ZONE,
+            availability=data.get("availability", ()),
+        )
+
+
+class BreakdownSerializer(serializers.Serializer):
+    skills = serializers.FloatField(min_value=0, max_value=1)
+    hours = serializers.FloatField(min_value=0, max_value=1)
+    availability = serializers.FloatField(min_value=0, max_value=1)
+    interest = serializers.FloatField(min_value=0, max_value=1)
+
+
+class MatchSerializer(serializers.Serializer):
+    opportunity = OpportunitySerializer()
+    score = serializers.FloatField(min_value=0, max_value=100)
+    breakdown = BreakdownSerializer()
+
+    def to_representation(self, instance):
+        return {
+            "opportunity": OpportunitySerializer(instance.opportunity, context=self.context).data,
+            "score": instance.score,
+            "breakdown": instance.breakdown.as_dict(),
+        }
+
+
+class MatchResultsSerializer(serializers.Serializer):
+    results = MatchSerializer(many=True)
 
 
 # --- catalog --------------------------------------------------------------------------------

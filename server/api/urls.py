@@ -20,6 +20,7 @@ router.register("applications", views.ApplicationViewSet, basename="application"
 urlpatterns = [
     path("health/", views.HealthView.as_view(), name="health"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("match/", views.MatchView.as_view(), name="match"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,

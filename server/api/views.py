@@ -19,6 +19,7 @@ from server.api.exceptions import as_drf_validation_error
 from server.api.filters import OpportunityFilter, RoleFilter, SkillFilter
 from server.api.permissions import ReadAnyoneWriteStaff, is_staff, may_manage_project
 from server.api.throttling import ApplicationRateThrottle
+from server.matching import rank_opportunities
 from server.models import CommunityOfPractice, MeetingTime, Opportunity, OpportunitySkill, Project, Role, Skill
 from server.permissions import can_see_all_projects
 
@@ -210,6 +211,27 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
             raise exceptions.ValidationError({"opportunity": error.messages}) from None
         body = serializers.ApplicationSerializer(application).data
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
+
+
+class MatchView(APIView):
+    """The qualifier flow: rank open opportunities for a volunteer's answers (stores nothing)."""
+
+    @extend_schema(
+        summary="Best open opportunities for a volunteer's answers",
+        description='Scores as in DESIGN.md "Matching"; best first, ties newest first. Nothing is stored.',
+        request=serializers.MatchRequestSerializer,
+        responses={200: serializers.MatchResultsSerializer},
+    )
+    def post(self, request):
+        serializer = serializers.MatchRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        matches = rank_opportunities(
+            profile=serializer.to_profile(),
+            limit=serializer.validated_data["limit"],
+            queryset=with_item_data(Opportunity.objects.all()),
+        )
+        context = {"request": request}
+        return Response({"results": serializers.MatchSerializer(matches, many=True, context=context).data})
 
 
 class TokenView(APIView):
