@@ -19,6 +19,7 @@ from server.api.exceptions import as_drf_validation_error
 from server.api.filters import OpportunityFilter, RoleFilter, SkillFilter
 from server.api.permissions import ReadAnyoneWriteStaff, is_staff, may_manage_project
 from server.api.throttling import ApplicationRateThrottle
+from server.api.validation import RejectNulCharacters
 from server.matching import rank_opportunities
 from server.models import CommunityOfPractice, MeetingTime, Opportunity, OpportunitySkill, Project, Role, Skill
 from server.permissions import can_see_all_projects
@@ -87,7 +88,7 @@ def with_item_data(queryset):
     ),
     destroy=extend_schema(summary="Delete an opportunity (organizers)"),
 )
-class OpportunityViewSet(viewsets.ModelViewSet):
+class OpportunityViewSet(RejectNulCharacters, viewsets.ModelViewSet):
     serializer_class = serializers.OpportunitySerializer
     permission_classes = [ReadAnyoneWriteStaff]
     filter_backends = [*viewsets.ModelViewSet.filter_backends, filters.SearchFilter, StableOrderingFilter]
@@ -150,21 +151,21 @@ class OpportunityViewSet(viewsets.ModelViewSet):
     list=extend_schema(summary="List communities of practice"),
     retrieve=extend_schema(summary="One community of practice"),
 )
-class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
+class CommunityViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = CommunityOfPractice.objects.order_by("name")
     serializer_class = serializers.CommunitySerializer
     lookup_field = "slug"
 
 
 @extend_schema_view(list=extend_schema(summary="List roles"), retrieve=extend_schema(summary="One role"))
-class RoleViewSet(viewsets.ReadOnlyModelViewSet):
+class RoleViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = Role.objects.select_related("community_of_practice").order_by("title", "community_of_practice__name")
     serializer_class = serializers.RoleSerializer
     filterset_class = RoleFilter
 
 
 @extend_schema_view(list=extend_schema(summary="List skills"), retrieve=extend_schema(summary="One skill"))
-class SkillViewSet(viewsets.ReadOnlyModelViewSet):
+class SkillViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = Skill.objects.prefetch_related(
         Prefetch("communities_of_practice", queryset=CommunityOfPractice.objects.order_by("name"))
     ).order_by("name")
@@ -175,7 +176,7 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="List projects"), retrieve=extend_schema(summary="One project"))
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = Project.objects.prefetch_related(
         Prefetch("meeting_times", queryset=MeetingTime.objects.order_by("weekday", "start", "end"))
     ).order_by("name")
@@ -183,7 +184,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
 
-class ApplicationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ApplicationViewSet(RejectNulCharacters, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.ApplicationCreateSerializer
     throttle_classes = [ApplicationRateThrottle]
 
@@ -213,7 +214,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class MatchView(APIView):
+class MatchView(RejectNulCharacters, APIView):
     """The qualifier flow: rank open opportunities for a volunteer's answers (stores nothing)."""
 
     @extend_schema(
@@ -234,7 +235,7 @@ class MatchView(APIView):
         return Response({"results": serializers.MatchSerializer(matches, many=True, context=context).data})
 
 
-class TokenView(APIView):
+class TokenView(RejectNulCharacters, APIView):
     """Exchange a staff user's email and password for an API token."""
 
     authentication_classes = []
