@@ -1,6 +1,6 @@
 """List filters shared by several admin pages."""
 
-from django.core.exceptions import ValidationError
+from django.contrib import messages
 from django.utils.dateparse import parse_date
 from unfold.contrib.filters.admin import RangeDateFilter
 
@@ -22,6 +22,8 @@ class DayRangeFilter(RangeDateFilter):
                 except ValueError:
                     day = None
                 if day is None:
-                    raise ValidationError(f'"{value}" is not a date (YYYY-MM-DD).')
+                    label = self.title if isinstance(self.title, str) else self.parameter_name
+                    messages.error(request, f'{label}: "{value}" is not a date (YYYY-MM-DD); that bound was ignored.')
+                    continue
                 filters[f"{self.parameter_name}__date__{lookup}"] = day
         return queryset.filter(**filters)
