@@ -756,6 +756,10 @@ def check_headers(kind: type[Kind], headers: list) -> tuple[dict[str, int], list
     return positions, errors
 
 
+def _same_text(a, b) -> bool:
+    return isinstance(a, str) and isinstance(b, str) and a.lower() == b.lower()
+
+
 def _quote(value) -> str:
     return f'"{value}"'
 
@@ -825,6 +829,8 @@ def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
             if value == "":
                 continue
             try:
+                if isinstance(value, str) and "\x00" in value:
+                    raise CellError("contains a NUL character, which cannot be stored")
                 values[column] = handler.clean(column, value, values, None)
             except ValueError as error:
                 row_errors.append(f"row {number}, {column}: {error}")
@@ -837,12 +843,18 @@ def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
             if raw[column] == "":
                 continue
             try:
+                if isinstance(raw[column], str) and "\x00" in raw[column]:
+                    raise CellError("contains a NUL character, which cannot be stored")
                 values[column] = handler.clean(column, raw[column], values, current)
             except ValueError as error:
                 row_errors.append(f"row {number}, {column}: {error}")
+        if row_errors:
+            report.errors.extend(row_errors)
+            continue
         if key is None and not handler.key_optional:
             missing = [c for c in handler.key_columns if c not in values]
-            row_errors.extend(f"row {number}, {column}: is required" for column in missing)
+            report.errors.extend(f"row {number}, {column}: is required" for column in missing)
+            continue
         if key is not None:
             if key in seen:
                 column = handler.key_columns[0]
@@ -859,6 +871,8 @@ def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
             state.update(values)
             changed = set(values)
         else:
+            # A key cell that differs only in case names the same row: it finds it, it does not rename it.
+            values.update({c: current[c] for c in handler.key_columns if _same_text(values.get(c), current.get(c))})
             state = {**current, **values}
             changed = {column for column, value in values.items() if current.get(column) != value}
         report.errors.extend(
