@@ -331,7 +331,8 @@ def test_opportunity_create_defaults_title_and_needs_the_community_when_the_role
     organizer = UserFactory(email="boss@example.org")
     text = (
         f"{OPPORTUNITY_HEADER}\n"
-        ",Food Oasis,Data Engineer,DevOps,,open,advanced,6,remote,2,Python:3; SQL:2,Docker:1,- build pipelines,2030-01-31\n"
+        ",Food Oasis,Data Engineer,DevOps,,open,advanced,6,remote,2,"
+        "Python:3; SQL:2,Docker:1,- build pipelines,2030-01-31\n"
         ",Food Oasis,Data Engineer,,,,,,,,,,,\n"
         ",Food Oasis,Site Reliability Engineer,,,,,,,,Python:3,python:2,,\n"
         ",Food Oasis,Site Reliability Engineer,Data Science,,,,,,,,,,\n"
@@ -369,7 +370,7 @@ def test_opportunity_update_by_id_follows_the_status_rules(people):
     opportunity = OpportunityFactory(project=models.Project.objects.get(), role=models.Role.objects.first())
     row = f"{opportunity.id},,,,,{{status}},,,,,,,,\n"
     report = run("opportunities", OPPORTUNITY_HEADER + "\n" + row.format(status="filled"))
-    assert report.errors == [f'row 2, status: cannot change from "draft" to "filled"']
+    assert report.errors == ['row 2, status: cannot change from "draft" to "filled"']
     report = run("opportunities", OPPORTUNITY_HEADER + "\n" + row.format(status="open"))
     assert report.summary == "new 0, updated 1, unchanged 0, errors 0"
     opportunity.refresh_from_db()
