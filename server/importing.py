@@ -21,11 +21,13 @@ from __future__ import annotations
 
 import csv
 import io
+import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -271,13 +273,38 @@ class Kind:
         return []
 
     # writing
+    raw_create = False  # new rows written as plain tuples (UUID keys, so no ids to read back)
+
     def build(self, state):
         return self.model(**{attname: state[column] for column, attname in self.scalar.items()})
+
+    def build_row(self, state) -> dict:
+        """A new row as attname → value, with every model default, for `insert_rows`."""
+        if not hasattr(self, "_base_row"):
+            self._base_row, self._per_row = {}, []
+            for model_field in self.model._meta.concrete_fields:
+                default = model_field.default
+                if getattr(model_field, "auto_now", False) or default is timezone.now:
+                    self._base_row[model_field.attname] = self.now
+                elif default is uuid.uuid4:
+                    self._per_row.append(model_field.attname)
+                else:
+                    self._base_row[model_field.attname] = model_field.get_default()
+        row = dict(self._base_row)
+        for attname in self._per_row:
+            row[attname] = uuid.uuid4()
+        for column, attname in self.scalar.items():
+            row[attname] = state[column]
+        return row
 
     def before_update(self, instance, current, state, changed) -> set[str]:
         return set()
 
-    def relation_rows(self, column, pk, value) -> list:
+    def relation_table(self, column) -> tuple:
+        """(model, attnames) of the rows that hold `column`."""
+        raise NotImplementedError
+
+    def relation_rows(self, column, pk, value) -> list[tuple]:
         return []
 
     def relation_delete(self, column, pks) -> None:
@@ -370,9 +397,11 @@ class SkillsKind(Kind):
     def defaults(self, values):
         return {"description": "", "communities_of_practice": ()}
 
+    def relation_table(self, column):
+        return Skill.communities_of_practice.through, ("skill_id", "communityofpractice_id")
+
     def relation_rows(self, column, pk, value):
-        through = Skill.communities_of_practice.through
-        return [through(skill_id=pk, communityofpractice_id=cop) for cop in value]
+        return [(pk, cop) for cop in value]
 
     def relation_delete(self, column, pks):
         Skill.communities_of_practice.through.objects.filter(skill_id__in=pks).delete()
@@ -429,10 +458,15 @@ class ProjectsKind(Kind):
             return [("slug", f'cannot be made from the name "{state["name"]}": give one')]
         return []
 
+    def relation_table(self, column):
+        if column == "managers":
+            return Project.managers.through, ("project_id", "user_id")
+        return MeetingTime, ("project_id", "weekday", "start", "end", "label")
+
     def relation_rows(self, column, pk, value):
         if column == "managers":
-            return [Project.managers.through(project_id=pk, user_id=user) for user in value]
-        return [MeetingTime(project_id=pk, weekday=d, start=s, end=e, label=label) for d, s, e, label in value]
+            return [(pk, user) for user in value]
+        return [(pk, *slot) for slot in value]
 
     def relation_delete(self, column, pks):
         if column == "managers":
@@ -510,8 +544,6 @@ class OpportunitiesKind(Kind):
         return existing
 
     def defaults(self, values):
-        import uuid
-
         return {
             "id": uuid.uuid4(),
             "title": "",
@@ -545,18 +577,20 @@ class OpportunitiesKind(Kind):
                 errors.append(("status", f'cannot change from "{current["status"]}" to "{state["status"]}"'))
         return errors
 
-    def build(self, state):
-        opportunity = super().build(state)
-        if not opportunity.title:
-            opportunity.title = self.lookups.role_title(opportunity.role_id)
-        opportunity.created_by = opportunity.updated_by = self.user
-        opportunity.created_at = self.now
-        if opportunity.status != Opportunity.Status.DRAFT:
+    raw_create = True
+
+    def build_row(self, state):
+        row = super().build_row(state)
+        if not row["title"]:
+            row["title"] = self.lookups.role_title(row["role_id"])
+        row["created_by_id"] = row["updated_by_id"] = self.user.pk if self.user else None
+        if row["status"] != Opportunity.Status.DRAFT:
             # An imported posting that is past draft was published at some point: now, as far as we know.
-            if opportunity.status != Opportunity.Status.CLOSED:
-                opportunity.published_at = self.now
-            services.stamp_status_change(opportunity=opportunity, to=opportunity.status, now=self.now)
-        return opportunity
+            opportunity = SimpleNamespace(published_at=self.now if row["status"] != Opportunity.Status.CLOSED else None)
+            opportunity.filled_at = opportunity.closed_at = None
+            services.stamp_status_change(opportunity=opportunity, to=row["status"], now=self.now)
+            row.update(vars(opportunity))
+        return row
 
     def before_update(self, instance, current, state, changed):
         fields = {"updated_by"}
@@ -566,9 +600,12 @@ class OpportunitiesKind(Kind):
             fields |= {"published_at", "filled_at", "closed_at"}
         return fields
 
+    def relation_table(self, column):
+        return OpportunitySkill, ("opportunity_id", "skill_id", "level", "kind")
+
     def relation_rows(self, column, pk, value):
         kind = OpportunitySkill.Kind.REQUIRED if column == "required_skills" else OpportunitySkill.Kind.PREFERRED
-        return [OpportunitySkill(opportunity_id=pk, skill_id=skill, level=level, kind=kind) for skill, level in value]
+        return [(pk, skill, level, kind) for skill, level in value]
 
     def relation_delete(self, column, pks):
         kind = OpportunitySkill.Kind.REQUIRED if column == "required_skills" else OpportunitySkill.Kind.PREFERRED
@@ -642,18 +679,19 @@ class VolunteersKind(Kind):
             "status": Volunteer.Status.ACTIVE,
         }
 
-    def build(self, state):
-        volunteer = super().build(state)
-        volunteer.created_at = self.now
-        return volunteer
+    raw_create = True
+
+    def relation_table(self, column):
+        if column == "roles":
+            return Volunteer.roles.through, ("volunteer_id", "role_id")
+        if column == "skills":
+            return VolunteerSkill, ("volunteer_id", "skill_id", "level")
+        return AvailabilitySlot, ("volunteer_id", "weekday", "start", "end")
 
     def relation_rows(self, column, pk, value):
         if column == "roles":
-            through = Volunteer.roles.through
-            return [through(volunteer_id=pk, role_id=role) for role in value]
-        if column == "skills":
-            return [VolunteerSkill(volunteer_id=pk, skill_id=skill, level=level) for skill, level in value]
-        return [AvailabilitySlot(volunteer_id=pk, weekday=d, start=s, end=e) for d, s, e in value]
+            return [(pk, role) for role in value]
+        return [(pk, *item) for item in value]
 
     def relation_delete(self, column, pks):
         if column == "roles":
@@ -920,6 +958,9 @@ def _write(handler: Kind, plan) -> None:
     creates, updates = plan
     model = handler.model
     history = model.history if handler.history else None
+    if handler.raw_create:
+        _create_raw(handler, creates)
+        creates = []
     for chunk in _chunks(creates):
         instances = [handler.build(state) for state in chunk]
         model.objects.bulk_create(instances, batch_size=500)
@@ -974,13 +1015,80 @@ def _write(handler: Kind, plan) -> None:
                 )
 
 
-def _write_relations(handler: Kind, owners, columns) -> None:
+def _create_raw(handler: Kind, creates) -> None:
+    """New rows, their history and their child rows as plain tuples, a chunk at a time."""
+    model = handler.model
+    attnames = [model_field.attname for model_field in model._meta.concrete_fields]
+    history_model = model.history.model if handler.history else None
+    if history_model is not None:
+        tracked = [model_field.attname for model_field in history_model.tracked_fields]
+        extra = (handler.now, HISTORY_REASON, "+", handler.user.pk if handler.user else None)
+        history_attnames = [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    for chunk in _chunks(creates, 10_000):
+        rows = [handler.build_row(state) for state in chunk]
+        insert_rows(model, attnames, [tuple(row[attname] for attname in attnames) for row in rows])
+        if history_model is not None:
+            insert_rows(
+                history_model, history_attnames, [(*(row[attname] for attname in tracked), *extra) for row in rows]
+            )
+        pk = model._meta.pk
+        convert = _converter(pk, connections[router.db_for_write(model)]) or (lambda value: value)
+        owners = [(convert(row[pk.attname]), state) for row, state in zip(rows, chunk, strict=True)]
+        _write_relations(handler, owners, handler.relations, prepared=True)
+
+
+def _write_relations(handler: Kind, owners, columns, *, prepared=False) -> None:
     for column in handler.relations:
         if column not in columns:
             continue
         rows = [row for pk, state in owners for row in handler.relation_rows(column, pk, state[column])]
-        if rows:
-            type(rows[0]).objects.bulk_create(rows, batch_size=900)
+        model, attnames = handler.relation_table(column)
+        insert_rows(model, attnames, rows, prepared_first=prepared)
+
+
+def _converter(field, connection):
+    """What a value of `field` must become before it goes to the database driver."""
+    target = field.target_field if field.is_relation else field
+    kind = target.get_internal_type()
+    if kind == "UUIDField" and not connection.features.has_native_uuid_field:
+        return lambda value: value.hex if value is not None else None
+    if kind == "DateTimeField":
+        # Every row of an import carries the same few timestamps: convert each once.
+        adapt, seen = connection.ops.adapt_datetimefield_value, {}
+        return lambda value: seen[value] if value in seen else seen.setdefault(value, adapt(value))
+    if kind == "DateField":
+        return connection.ops.adapt_datefield_value
+    return None
+
+
+def insert_rows(model, attnames, rows, *, prepared_first=False) -> None:
+    """INSERT plain tuples with executemany: the ORM's bulk_create spends most of its time
+    compiling each value, which for half a million skill rows is most of an import."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    converters = [_converter(fields[attname], connection) for attname in attnames]
+    if prepared_first:  # the caller converted the owner's key once rather than once per child row
+        converters[0] = None
+    quote = connection.ops.quote_name
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+        quote(model._meta.db_table),
+        ", ".join(quote(fields[attname].column) for attname in attnames),
+        ", ".join(["%s"] * len(attnames)),
+    )
+    converting = [(index, convert) for index, convert in enumerate(converters) if convert is not None]
+    if converting:
+        converted = []
+        for row in rows:
+            row = list(row)
+            for index, convert in converting:
+                row[index] = convert(row[index])
+            converted.append(row)
+        rows = converted
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), 5000):
+            cursor.executemany(sql, rows[start : start + 5000])
 
 
 def import_file(*, kind: str, data: bytes | str, user=None, dry_run: bool = False, progress=None) -> ImportReport:
