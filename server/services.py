@@ -39,6 +39,16 @@ def can_transition(opportunity: Opportunity, to: str) -> bool:
     return to in ALLOWED_TRANSITIONS[opportunity.status]
 
 
+def stamp_status_change(*, opportunity: Opportunity, to: str, now) -> None:
+    """Set the timestamp that moving to `to` records (no save). Shared with the CSV import."""
+    if to == Status.OPEN and opportunity.published_at is None:
+        opportunity.published_at = now
+    elif to == Status.FILLED:
+        opportunity.filled_at = now
+    elif to == Status.CLOSED:
+        opportunity.closed_at = now
+
+
 @transaction.atomic
 def opportunity_transition(*, opportunity: Opportunity, to: str, by=None) -> Opportunity:
     """Move an opportunity to status `to`, stamping published_at / filled_at / closed_at."""
@@ -54,14 +64,8 @@ def opportunity_transition(*, opportunity: Opportunity, to: str, by=None) -> Opp
             f'Cannot publish "{opportunity.title}": it expired on {opportunity.expires_on:%Y-%m-%d}. '
             "Change the expiry date first."
         )
-    now = timezone.now()
     opportunity.status = to
-    if to == Status.OPEN and opportunity.published_at is None:
-        opportunity.published_at = now
-    elif to == Status.FILLED:
-        opportunity.filled_at = now
-    elif to == Status.CLOSED:
-        opportunity.closed_at = now
+    stamp_status_change(opportunity=opportunity, to=to, now=timezone.now())
     if by is not None:
         opportunity.updated_by = by
     opportunity.save()
