@@ -70,21 +70,22 @@ class MeetingTimeSerializer(serializers.Serializer):
     timezone = serializers.CharField(read_only=True, help_text="The project's IANA time zone")
 
     def to_representation(self, instance):
-        return {
-            "label": instance.label,
-            "weekday": DAY_ABBREVIATIONS[instance.weekday],
-            "start": format_time(instance.start),
-            "end": format_time(instance.end),
-            "timezone": instance.project.timezone,
-        }
+        return meeting_time_data(instance, instance.project.timezone)
 
 
-def _meeting_times(project):
-    # The prefetched rows do not know their project; give them the one already loaded.
-    meetings = list(project.meeting_times.all())
-    for meeting in meetings:
-        meeting.project = project
-    return MeetingTimeSerializer(meetings, many=True).data
+def meeting_time_data(meeting, timezone: str) -> dict:
+    return {
+        "label": meeting.label,
+        "weekday": DAY_ABBREVIATIONS[meeting.weekday],
+        "start": format_time(meeting.start),
+        "end": format_time(meeting.end),
+        "timezone": timezone,
+    }
+
+
+def _meeting_times(project) -> list[dict]:
+    # Plain dicts rather than a serializer per row: a page of 100 items would build 100 of them.
+    return [meeting_time_data(meeting, project.timezone) for meeting in project.meeting_times.all()]
 
 
 # --- opportunities --------------------------------------------------------------------------
