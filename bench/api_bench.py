@@ -109,9 +109,12 @@ def main():
     parser.add_argument("--threads", type=int, default=4, help="concurrent client threads (default 4)")
     parser.add_argument("--port", type=int, default=8201)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", default="", help="run only endpoints whose name contains this text")
+    parser.add_argument("--keep", metavar="DIR", help="reuse (or create) the SQLite database in DIR")
     args = parser.parse_args()
 
-    workdir = tempfile.mkdtemp(prefix="ctj_api_bench_")
+    workdir = args.keep or tempfile.mkdtemp(prefix="ctj_api_bench_")
+    os.makedirs(workdir, exist_ok=True)
     env = {
         **os.environ,
         "DJANGO_DEBUG": "0",
@@ -194,6 +197,8 @@ def run_endpoints(args):
     print(f"{'endpoint':<30} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 / health':>13}")
     baseline = None
     for name, paths, method, body in scenarios:
+        if args.only not in name and not name.startswith("health"):
+            continue
         load(port, paths, seconds=0.5, threads=1, method=method, body=body)  # warm up both workers
         result = load(port, paths, seconds=args.seconds, threads=args.threads, method=method, body=body)
         baseline = baseline or result["p50"]

@@ -2,7 +2,6 @@
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.db.models.functions import Lower
 
 from server.models import CommunityOfPractice, Opportunity, OpportunitySkill, Project, Role, Skill
@@ -34,10 +33,10 @@ class SkillNamesFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = SkillNamesField
 
     def filter(self, qs, value):
-        # One EXISTS per skill asked ("all of them"): no join, so no DISTINCT over the whole row.
-        # to_field_name="name" only documents the parameter as names.
+        # One subquery per skill asked ("all of them"), driven by the skill's index: no join, so
+        # no DISTINCT over whole rows. to_field_name="name" only documents the parameter as names.
         for skill in value or ():
-            qs = qs.filter(Exists(OpportunitySkill.objects.filter(opportunity=OuterRef("pk"), skill=skill)))
+            qs = qs.filter(pk__in=OpportunitySkill.objects.filter(skill=skill).values("opportunity_id"))
         return qs
 
 

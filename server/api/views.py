@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, filters, mixins, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -17,12 +17,12 @@ from server import services
 from server.api import serializers
 from server.api.exceptions import as_drf_validation_error
 from server.api.filters import OpportunityFilter, RoleFilter, SkillFilter
-from server.api.permissions import ReadAnyoneWriteStaff, is_staff, may_manage_project
+from server.api.permissions import ReadAnyoneWriteStaff, may_manage_project
+from server.api.selectors import attach_item_data, is_staff, opportunities_for, with_item_data
 from server.api.throttling import ApplicationRateThrottle
 from server.api.validation import RejectNulCharacters
 from server.matching import rank_opportunities
-from server.models import CommunityOfPractice, MeetingTime, Opportunity, OpportunitySkill, Project, Role, Skill
-from server.permissions import can_see_all_projects
+from server.models import CommunityOfPractice, MeetingTime, Opportunity, Project, Role, Skill
 
 
 @contextmanager
@@ -43,27 +43,6 @@ class StableOrderingFilter(filters.OrderingFilter):
             if tiebreaker.lstrip("-") not in {field.lstrip("-") for field in ordering}:
                 ordering.append(tiebreaker)
         return ordering
-
-
-def opportunities_for(user):
-    """What a caller may read: organizers everything; project managers their projects'
-    opportunities in any status plus everyone's public ones; anyone else the public ones."""
-    queryset = Opportunity.objects.all()
-    if not is_staff(user):
-        return queryset.public()
-    if can_see_all_projects(user):
-        return queryset
-    managed = Project.objects.filter(managers=user).values("pk")
-    public = Opportunity.objects.public().values("pk")
-    return queryset.filter(Q(project__in=managed) | Q(pk__in=public))
-
-
-def with_item_data(queryset):
-    """Everything the opportunity item shows, in a constant number of queries per page."""
-    return queryset.select_related("project", "role__community_of_practice").prefetch_related(
-        Prefetch("skill_requirements", queryset=OpportunitySkill.objects.select_related("skill")),
-        Prefetch("project__meeting_times", queryset=MeetingTime.objects.order_by("weekday", "start", "end")),
-    )
 
 
 @extend_schema_view(
@@ -231,6 +210,7 @@ class MatchView(RejectNulCharacters, APIView):
             limit=serializer.validated_data["limit"],
             queryset=with_item_data(Opportunity.objects.all()),
         )
+        attach_item_data([match.opportunity for match in matches])
         context = {"request": request}
         return Response({"results": serializers.MatchSerializer(matches, many=True, context=context).data})
 
