@@ -27,3 +27,6 @@ access_log_format = '{"remote": "%(h)s", "request": "%(r)s", "status": %(s)s, "b
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 # Keep the worker heartbeat file in memory, not on a possibly slow container filesystem.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# No control socket: it lives in $HOME by default, where several servers on one machine (or a
+# read-only container home) would collide. Manage workers with signals instead.
+control_socket_disable = True
