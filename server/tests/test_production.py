@@ -200,3 +200,44 @@ def test_migrate_with_lock_leaves_a_migrated_database_as_it_is(capsys):
 def test_wait_for_db_names_an_unknown_alias():
     with pytest.raises(CommandError, match="Unknown database alias 'missing'"):
         call_command("wait_for_db", "--database", "missing")
+
+
+@pytest.mark.django_db
+class TestCreateOrganizer:
+    def test_creates_a_staff_organizer_and_both_groups(self, monkeypatch, capsys):
+        from server.models import User
+        from server.permissions import ORGANIZERS, PROJECT_MANAGERS
+
+        monkeypatch.setenv("FIRST_PASSWORD", "a-long-and-unusual-passphrase")
+        call_command("create_organizer", "Lead@Example.org", "--password-env", "FIRST_PASSWORD")
+        user = User.objects.get(email="lead@example.org")
+        assert user.is_staff and not user.is_superuser
+        assert user.check_password("a-long-and-unusual-passphrase")
+        assert set(user.groups.values_list("name", flat=True)) == {ORGANIZERS}
+        from django.contrib.auth.models import Group
+
+        assert Group.objects.filter(name=PROJECT_MANAGERS).exists()
+        assert "Created organizer lead@example.org" in capsys.readouterr().out
+
+    def test_promotes_an_existing_account_without_touching_its_password(self, monkeypatch):
+        from server.tests.factories import UserFactory
+
+        user = UserFactory(email="someone@example.org", is_staff=False)
+        monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+        call_command("create_organizer", "someone@example.org", "--superuser")
+        user.refresh_from_db()
+        assert user.is_staff and user.is_superuser
+        assert user.check_password("pass-word-123")
+
+    def test_a_weak_password_is_refused_and_nothing_is_written(self, monkeypatch):
+        from server.models import User
+
+        monkeypatch.setenv("WEAK", "password")
+        with pytest.raises(CommandError, match="password: This password is too common"):
+            call_command("create_organizer", "new@example.org", "--password-env", "WEAK")
+        assert not User.objects.filter(email="new@example.org").exists()
+
+    def test_a_new_account_needs_a_password_without_a_terminal(self, monkeypatch):
+        monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+        with pytest.raises(CommandError, match="--password-env"):
+            call_command("create_organizer", "new@example.org")
