@@ -10,6 +10,9 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+# Errors that mean "the server had already closed this kept-alive connection".
+STALE_CONNECTION_ERRORS = (BrokenPipeError, ConnectionResetError, http.client.RemoteDisconnected)
+
 # Requests made as if through the TLS-terminating proxy (the server runs with DJANGO_BEHIND_PROXY=1).
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
@@ -36,6 +39,7 @@ class Client:
     base_url: str
     timeout: float = 30.0
     headers: dict[str, str] = field(default_factory=lambda: dict(PROXY_HEADERS))
+    retries: int = 0
     _connection: http.client.HTTPConnection | None = None
 
     def request(self, method: str, path: str, body=None, headers: dict[str, str] | None = None) -> Response:
@@ -46,20 +50,33 @@ class Client:
         if body is not None:
             payload = json.dumps(body).encode()
             all_headers["Content-Type"] = "application/json"
+        reused = self._connection is not None
+        try:
+            return self._send(parts, method, path, payload, all_headers)
+        except STALE_CONNECTION_ERRORS:
+            if not reused:
+                raise
+            # The server closed an idle keep-alive connection (its keepalive timeout, or a worker
+            # recycled) before reading this request: nothing reached the app, so send it again
+            # on a new connection, as HTTP clients do. Counted, so a report can show it.
+            self.retries += 1
+            return self._send(parts, method, path, payload, all_headers)
+
+    def _send(self, parts, method, path, payload, headers) -> Response:
         started = time.perf_counter()
         try:
             if self._connection is None:
                 self._connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=self.timeout)
-            self._connection.request(method, path, body=payload, headers=all_headers)
+            self._connection.request(method, path, body=payload, headers=headers)
             raw = self._connection.getresponse()
             data = raw.read()
-            headers = {key.lower(): value for key, value in raw.getheaders()}
+            response_headers = {key.lower(): value for key, value in raw.getheaders()}
             if raw.getheader("connection", "").lower() == "close":
                 self.close()
         except Exception:
             self.close()
             raise
-        return Response(raw.status, headers, data, time.perf_counter() - started)
+        return Response(raw.status, response_headers, data, time.perf_counter() - started)
 
     def get(self, path: str, **kwargs) -> Response:
         return self.request("GET", path, **kwargs)

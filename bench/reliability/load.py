@@ -35,6 +35,7 @@ class Stats:
         self.errors: list[str] = []
         self.submitted: set[tuple[str, str]] = set()  # (opportunity id, email) answered 200/201
         self.bad_bodies: list[str] = []
+        self.retries = 0  # requests re-sent because the server had closed an idle keep-alive connection
 
     def record(self, kind: str, response) -> None:
         with self.lock:
@@ -65,7 +66,6 @@ def discover(base_url: str) -> tuple[list[dict], list[dict]]:
 def run_client(number: int, args, run_id: str, opportunities, skills, stats: Stats, stop_at: float) -> None:
     rng = random.Random(f"{run_id}-{number}")
     client = Client(args.base_url, timeout=args.request_timeout)
-    twin = Client(args.base_url, timeout=args.request_timeout)  # second connection for double-clicks
     kinds, weights = zip(*WEIGHTS.items(), strict=True)
     applied: list[dict] = []
     sequence = 0
@@ -131,14 +131,17 @@ def run_client(number: int, args, run_id: str, opportunities, skills, stats: Sta
             applied.append(payload)
             if roll < 0.35:
                 # A double-click: the same application from two connections at the same moment.
+                twin = Client(args.base_url, timeout=args.request_timeout)
                 other = threading.Thread(target=apply, args=(payload, twin))
                 other.start()
                 apply(payload)
                 other.join()
+                twin.close()
             else:
                 apply(payload)
     client.close()
-    twin.close()
+    with stats.lock:
+        stats.retries += client.retries
 
 
 def stored_applications(database_url: str, run_id: str) -> Counter:
@@ -184,6 +187,7 @@ def main() -> int:
 
     total = sum(sum(counter.values()) for counter in stats.statuses.values())
     print(f"  {total} requests in {elapsed:.1f}s = {total / elapsed:.0f} req/s", flush=True)
+    print(f"  {stats.retries} re-sent after the server closed an idle keep-alive connection", flush=True)
     print(f"  {'endpoint':<8} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  statuses", flush=True)
     for kind in WEIGHTS:
         latencies = stats.latencies[kind]
