@@ -39,6 +39,7 @@ def server_env(database_url: str, port: int) -> dict[str, str]:
         DJANGO_BEHIND_PROXY="1",
         DJANGO_CONN_MAX_AGE="300",
         DJANGO_DB_CONNECT_TIMEOUT="3",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",  # no SMTP server here
         GUNICORN_WORKERS="2",
         GUNICORN_THREADS="4",
         GUNICORN_TIMEOUT="30",
