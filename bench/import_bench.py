@@ -72,7 +72,11 @@ def _catalog():
     from server.models import Project, Role, Skill
 
     roles = [(r.title, r.community_of_practice.name) for r in Role.objects.select_related("community_of_practice")]
-    return roles, list(Skill.objects.values_list("name", flat=True)), list(Project.objects.values_list("name", flat=True))
+    return (
+        roles,
+        list(Skill.objects.values_list("name", flat=True)),
+        list(Project.objects.values_list("name", flat=True)),
+    )
 
 
 def volunteers_csv(count: int, seed: int = 4) -> str:
@@ -184,7 +188,9 @@ def baseline(text: str) -> int:
                     volunteer=instance, skill=Skill.objects.get(name__iexact=name), level=int(level)
                 )
             for slot in parse_schedule(row["availability"]):
-                AvailabilitySlot.objects.create(volunteer=instance, weekday=slot.weekday, start=slot.start, end=slot.end)
+                AvailabilitySlot.objects.create(
+                    volunteer=instance, weekday=slot.weekday, start=slot.start, end=slot.end
+                )
 
     dataset = tablib.Dataset().load(text, format="csv")
     result = PlainVolunteerResource().import_data(dataset, dry_run=False, use_transactions=True)
@@ -219,7 +225,9 @@ def floor(text: str) -> int:
                 status=row["status"],
             )
         )
-        role_rows.append(Volunteer.roles.through(volunteer_id=pk, role_id=roles[(row["roles"], row["community_of_practice"])]))
+        role_rows.append(
+            Volunteer.roles.through(volunteer_id=pk, role_id=roles[(row["roles"], row["community_of_practice"])])
+        )
         for item in row["skills"].split("; "):
             name, _, level = item.rpartition(":")
             skill_rows.append(VolunteerSkill(volunteer_id=pk, skill_id=skills[name.lower()], level=int(level)))
