@@ -127,6 +127,7 @@ def dashboard_callback(request, context):
                             "label": "Open opportunities",
                             "data": [total for _, total in figures["open_per_community"]],
                             "backgroundColor": "var(--color-primary-600)",
+                            "maxBarThickness": 56,
                         }
                     ],
                 }

@@ -183,7 +183,6 @@ class OpportunityAdmin(HistoryAdmin):
         (
             "Status",
             {
-                "classes": ["tab"],
                 "fields": [
                     "status",
                     "published_at",
