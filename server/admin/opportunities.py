@@ -288,6 +288,17 @@ class OpportunityAdmin(HistoryAdmin):
         self._transition(request, [opportunity], name)
         return HttpResponseRedirect(request.headers.get("referer") or self._change_url(opportunity))
 
+    def get_actions_detail(self, request, object_id):
+        """On the change page offer only the transitions the posting's current status allows."""
+        actions = super().get_actions_detail(request, object_id)
+        opportunity = self.get_object(request, object_id) if object_id else None
+        if opportunity is None:
+            return actions
+        allowed = {
+            f"{name}_row" for name, (to, *_) in TRANSITIONS.items() if services.can_transition(opportunity, to)
+        }
+        return [a for a in actions if a.method.original_function_name in allowed | {"duplicate_row"}]
+
     def _change_url(self, opportunity):
         return reverse("admin:server_opportunity_change", args=[opportunity.pk])
 
