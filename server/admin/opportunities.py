@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
@@ -143,10 +144,10 @@ class OpportunityAdmin(HistoryAdmin):
         "project",
         "community_of_practice_display",
         "status_label",
-        "min_hours_per_week",
+        "hours",
         "work_environment",
         "applications_count",
-        "published_at",
+        "published_on",
     ]
     list_display_links = ["title"]
     list_select_related = ["project", "role__community_of_practice"]
@@ -251,6 +252,14 @@ class OpportunityAdmin(HistoryAdmin):
     @display(description="Status", ordering="status", label=STATUS_COLOURS)
     def status_label(self, obj):
         return obj.status, obj.get_status_display()
+
+    @display(description="Hours / week", ordering="min_hours_per_week")
+    def hours(self, obj):
+        return obj.min_hours_per_week
+
+    @display(description="Published", ordering="published_at", empty_value="—")
+    def published_on(self, obj):
+        return timezone.localtime(obj.published_at).date() if obj.published_at else None
 
     @display(description="Applications")
     def applications_count(self, obj):

@@ -38,6 +38,7 @@ def test_create_an_opportunity_with_two_required_skills(page):
         row = page.locator("tr", has=page.locator(f"select[name='skill_requirements-{index}-skill']"))
         choose_autocomplete(page, row, skill)
         row.locator(f"input[name='skill_requirements-{index}-level']").fill(level)
+    snap(page, "opportunity_form_required_skills")
     page.locator("button[name=_save]").click()
     expect(page.locator("text=was added successfully")).to_be_visible()
     created = Opportunity.objects.get(title="Browser-made backend developer")
