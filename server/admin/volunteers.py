@@ -87,7 +87,7 @@ class VolunteerAdmin(HistoryAdmin):
             "Interests",
             {"fields": ["community_of_practice", "roles", "experience_level", "max_hours_per_week", "timezone"]},
         ),
-        ("Notes", {"classes": ["tab"], "fields": ["notes", "people_depot_id", "created_at", "updated_at"]}),
+        ("Notes", {"fields": ["notes", "people_depot_id", "created_at", "updated_at"]}),
     ]
     inlines = [VolunteerSkillInline, AvailabilityInline, VolunteerApplicationInline]
 

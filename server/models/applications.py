@@ -33,6 +33,8 @@ class Application(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+        # The admin list's order (Meta.ordering plus the "-pk" the admin adds for a total order).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="application_admin_list_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["opportunity", "volunteer"],
