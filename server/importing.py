@@ -47,9 +47,10 @@ from server.models import (
     Volunteer,
     VolunteerSkill,
 )
-from server.widgets import CellError, unescape_formula
+from server.widgets import CellError, split_list, unescape_formula
 
 BATCH = 2000
+MEMO_LIMIT = 50_000  # distinct cells remembered per column
 PREVIEW_ROWS = 20
 HISTORY_REASON = "CSV import"
 
@@ -121,6 +122,9 @@ def _numbered(reader):
 def _normalise(value):
     """A cell as the widgets expect it: stripped text without the formula escape, or a typed value
     (numbers and dates from XLSX). None and whitespace become "", which means "keep"."""
+    if value.__class__ is str:
+        value = value.strip()
+        return unescape_formula(value) if value[:1] == "'" else value
     if value is None:
         return ""
     if isinstance(value, str):
@@ -187,12 +191,17 @@ class Lookups:
 
         return self._load("roles", load)
 
-    def role(self, title: str, community: int | None, *, prefer: int | None = None) -> int:
-        """The role with this title: in `community` if given; else in `prefer` if it has one
-        there; else the only role with that title."""
+    def role(self, title: str, community: int | None, *, prefer: int | None = None, held=()) -> int:
+        """The role with this title: in `community` if given; else one already `held` (so an
+        exported row re-imports as it was); else in `prefer` if it has one there; else the only
+        role with that title."""
         candidates = self._roles().get(title.lower(), [])
         if not candidates:
             raise CellError(f'"{title}" is not a role')
+        if community is None and held:
+            for pk, _ in candidates:
+                if pk in held:
+                    return pk
         if community is not None:
             for pk, cop in candidates:
                 if cop == community:
@@ -650,9 +659,10 @@ class VolunteersKind(Kind):
     def clean(self, column, value, values, current):
         if column == "roles":
             community = values.get("community_of_practice") or (current or {}).get("community_of_practice")
-            from server.widgets import split_list
-
-            return _sorted_tuple({self.lookups.role(title, None, prefer=community) for title in split_list(str(value))})
+            held = (current or {}).get("roles", ())
+            return _sorted_tuple(
+                {self.lookups.role(title, None, prefer=community, held=held) for title in split_list(str(value))}
+            )
         return super().clean(column, value, values, current)
 
     def load_existing(self):
@@ -863,6 +873,9 @@ def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
     unique_values = {column: {} for column in handler.unique}  # column → value → key (final state)
     unique_rows = {column: {} for column in handler.unique}  # column → key → (number, value)
     order = [c for c in handler.columns if c not in handler.dependent]
+    # Most columns repeat a few values (communities, levels, zones, statuses): each distinct cell
+    # is read by its widget once. Only successes are kept, so every bad cell is still reported.
+    memo = {c: {} for c in order if c not in handler.key_columns}
     count = 0
     for number, cells in rows:
         count += 1
@@ -881,12 +894,19 @@ def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
             value = raw[column]
             if value == "":
                 continue
+            seen_values = memo.get(column)
+            if seen_values is not None and value.__class__ is str and value in seen_values:
+                values[column] = seen_values[value]
+                continue
             try:
                 if isinstance(value, str) and "\x00" in value:
                     raise CellError("contains a NUL character, which cannot be stored")
-                values[column] = handler.clean(column, value, values, None)
+                values[column] = cleaned = handler.clean(column, value, values, None)
             except ValueError as error:
                 row_errors.append(f"row {number}, {column}: {error}")
+            else:
+                if seen_values is not None and value.__class__ is str and len(seen_values) < MEMO_LIMIT:
+                    seen_values[value] = cleaned
         if row_errors:
             report.errors.extend(row_errors)
             continue

@@ -441,3 +441,15 @@ def test_every_kind_round_trips_export_to_import_unchanged(catalog):
 def test_nul_characters_are_refused_rather_than_sent_to_the_database():
     report = run("communities", "name,slug,description\nOps,,bad\x00text\n")
     assert report.errors == ["row 2, description: contains a NUL character, which cannot be stored"]
+
+
+def test_a_volunteers_roles_round_trip_even_when_the_title_is_in_another_community(people):
+    """A DevOps volunteer interested in Data Science's "Data Engineer": the export writes the
+    title only, and re-importing keeps the role they hold rather than switching to DevOps'."""
+    volunteer = VolunteerFactory(email="cy@example.org", community_of_practice=people["devops"])
+    data_engineer = models.Role.objects.get(title="Data Engineer", community_of_practice=people["data"])
+    volunteer.roles.add(data_engineer)
+    nobody = VolunteerFactory(email="dee@example.org")
+    nobody.roles.add(data_engineer)
+    assert run("volunteers", exported("volunteers")).summary == "new 0, updated 0, unchanged 2, errors 0"
+    assert list(volunteer.roles.all()) == [data_engineer]
