@@ -87,6 +87,8 @@ class Opportunity(models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at"], name="opportunity_status_published"),
             models.Index(fields=["project", "status"], name="opportunity_project_status"),
+            # The public filter (open and not expired) and its count, index-only: the API's list.
+            models.Index(fields=["status", "expires_on"], name="opportunity_status_expires"),
         ]
         constraints = [
             models.CheckConstraint(
