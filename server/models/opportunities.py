@@ -7,7 +7,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from server.models.catalog import Role, Skill
-from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, ExperienceLevel
+from server.models.choices import (
+    CSV_DEFAULT_PERMISSIONS,
+    HOURS_MAX,
+    HOURS_MIN,
+    SKILL_LEVEL_MAX,
+    SKILL_LEVEL_MIN,
+    ExperienceLevel,
+)
 from server.models.projects import Project
 
 
@@ -74,6 +81,7 @@ class Opportunity(models.Model):
     objects = OpportunityQuerySet.as_manager()
 
     class Meta:
+        default_permissions = CSV_DEFAULT_PERMISSIONS
         ordering = ["-published_at", "-created_at"]
         verbose_name_plural = "opportunities"
         indexes = [
