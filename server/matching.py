@@ -32,7 +32,9 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.utils import timezone
 
 from server.models import (
@@ -163,6 +165,10 @@ def _interest(*, wants_role: bool, gave_roles: bool, same_community: bool, gave_
 
 def combine(*, skills: float, hours: float, availability: float, interest: float) -> float:
     """The score from unrounded components."""
+    return _combine(skills, hours, availability, interest)
+
+
+def _combine(skills: float, hours: float, availability: float, interest: float) -> float:
     raw = (
         WEIGHTS["skills"] * skills
         + WEIGHTS["hours"] * hours
@@ -241,20 +247,15 @@ class Need:
     required: dict[int, int] = field(default_factory=dict)  # skill id -> level asked
     preferred: dict[int, int] = field(default_factory=dict)
     meetings: list[Interval] = field(default_factory=list)  # merged UTC-week intervals (utc_week_intervals)
-    id: object = None
-    published_at: datetime | None = None
 
 
 def score(*, profile: Profile, need: Need, reference: date) -> tuple[float, Breakdown]:
     """(score, breakdown) of one profile against one opportunity, for the week of `reference`."""
-    return _score(profile, utc_week_intervals(profile.availability, profile.timezone, reference) or None, need)
-
-
-def _score(profile: Profile, availability_utc: list[Interval] | None, need: Need) -> tuple[float, Breakdown]:
+    availability = utc_week_intervals(profile.availability, profile.timezone, reference) or None
     return evaluate(
         skills=skills_component(required=need.required, preferred=need.preferred, levels=profile.skills),
         hours=hours_component(max_hours=profile.max_hours_per_week, min_hours=need.min_hours),
-        availability=availability_component(meetings=need.meetings, availability=availability_utc),
+        availability=availability_component(meetings=need.meetings, availability=availability),
         interest=interest_component(
             role_id=need.role_id,
             role_community_id=need.role_community_id,
@@ -289,69 +290,57 @@ def profile_for_volunteer(volunteer: Volunteer) -> Profile:
     )
 
 
-def _load_needs(opportunities, reference: date) -> list[Need]:
-    """Every opportunity of the queryset as a Need, in three queries."""
-    rows = list(
-        opportunities.order_by().values_list(
-            "pk",
-            "min_hours_per_week",
-            "role_id",
-            "role__community_of_practice_id",
-            "project_id",
-            "project__timezone",
-            "published_at",
-        )
-    )
-    if not rows:
+def _rows(queryset) -> list[tuple]:
+    """A values_list queryset's rows as the database driver returns them.
+
+    Ranking reads tens of thousands of rows; Django's per-value conversion (every UUID parsed
+    into uuid.UUID on SQLite, where it is stored as text) was about half of the time. Used only
+    for ids, integers, text and booleans, whose raw values hash and compare consistently within
+    one database; the winners are converted (`_pk`) and fetched through the ORM.
+    """
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
         return []
-    skills = _skills_by_opportunity(OpportunitySkill.objects.filter(opportunity__in=opportunities.values("pk")))
-    meetings: dict[int, list] = defaultdict(list)
-    for project_id, weekday, start, end in (
-        MeetingTime.objects.filter(project_id__in=opportunities.values("project_id"))
-        .order_by()
-        .values_list("project_id", "weekday", "start", "end")
-    ):
-        meetings[project_id].append((weekday, start, end))
-    project_meetings: dict[int, list[Interval]] = {}
-    needs = []
-    for pk, min_hours, role_id, role_community_id, project_id, tz_name, published_at in rows:
-        if project_id not in project_meetings:
-            project_meetings[project_id] = utc_week_intervals(meetings.get(project_id, ()), tz_name, reference)
-        required, preferred = skills.get(pk, ({}, {}))
-        needs.append(
-            Need(
-                min_hours=min_hours,
-                role_id=role_id,
-                role_community_id=role_community_id,
-                required=required,
-                preferred=preferred,
-                meetings=project_meetings[project_id],
-                id=pk,
-                published_at=published_at,
-            )
-        )
-    return needs
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _pk(model, raw):
+    return model._meta.pk.to_python(raw)
 
 
 def _skills_by_opportunity(requirements) -> dict[object, tuple[dict[int, int], dict[int, int]]]:
-    """opportunity id → (required, preferred), each skill id → level."""
+    """opportunity id (raw) → (required, preferred), each skill id → level."""
     skills: dict[object, tuple[dict, dict]] = defaultdict(lambda: ({}, {}))
-    for opportunity_id, skill_id, level, kind in requirements.order_by().values_list(
-        "opportunity_id", "skill_id", "level", "kind"
+    for opportunity_id, skill_id, level, kind in _rows(
+        requirements.order_by().values_list("opportunity_id", "skill_id", "level", "kind")
     ):
         required, preferred = skills[opportunity_id]
         (required if kind == OpportunitySkill.Kind.REQUIRED else preferred)[skill_id] = level
     return skills
 
 
+def _meetings_by_project(meeting_times) -> dict[int, list[tuple[int, int, int]]]:
+    meetings: dict[int, list] = defaultdict(list)
+    for project_id, weekday, start, end in _rows(
+        meeting_times.order_by().values_list("project_id", "weekday", "start", "end")
+    ):
+        meetings[project_id].append((weekday, start, end))
+    return meetings
+
+
 def _need_for(opportunity: Opportunity, reference: date) -> Need:
     """One opportunity as a Need in two queries (its skills; its project's meeting times).
 
-    The role's community is left out: rank_volunteers compares it in SQL instead.
+    The role's community is left out: rank_volunteers reads it in its volunteer query.
     """
-    required, preferred = _skills_by_opportunity(OpportunitySkill.objects.filter(opportunity=opportunity)).get(
-        opportunity.pk, ({}, {})
-    )
+    required, preferred = {}, {}
+    for skill_id, level, kind in OpportunitySkill.objects.filter(opportunity=opportunity).values_list(
+        "skill_id", "level", "kind"
+    ):
+        (required if kind == OpportunitySkill.Kind.REQUIRED else preferred)[skill_id] = level
     rows = list(
         MeetingTime.objects.filter(project_id=opportunity.project_id)
         .order_by()
@@ -364,9 +353,55 @@ def _need_for(opportunity: Opportunity, reference: date) -> Need:
         required=required,
         preferred=preferred,
         meetings=meetings,
-        id=opportunity.pk,
-        published_at=opportunity.published_at,
     )
+
+
+def _days_near(intervals: list[Interval]) -> set[int]:
+    """Local weekdays on which a slot can touch these UTC-week intervals: a zone is at most 14
+    hours from UTC, so a slot's local day is within one day of the UTC days it falls on."""
+    days: set[int] = set()
+    for start, end in intervals:
+        for day in range(start // MINUTES_PER_DAY, (end - 1) // MINUTES_PER_DAY + 1):
+            days.update({(day - 1) % 7, day % 7, (day + 1) % 7})
+    return days
+
+
+class _Coverage:
+    """Minutes of one set of meetings (merged UTC-week intervals) covered by weekly slots,
+    memoised per slot: volunteers' slots repeat (Mon 18:00-21:00 in Los Angeles, …), so ranking
+    thousands of them converts and intersects each distinct slot once.
+
+    Slots of one person that do not overlap in local time do not overlap in UTC either when the
+    zone keeps one offset all week, so their covered minutes add up; otherwise (overlapping
+    slots, or a week with a daylight-saving change) the slots are converted and merged first,
+    exactly as `availability_component` does.
+    """
+
+    def __init__(self, meetings: list[Interval], reference: date):
+        self.meetings = meetings
+        self.reference = reference
+        self.monday = week_start(reference)
+        self.by_slot: dict[tuple, int] = {}
+
+    def minutes(self, slots: list[tuple[int, int, int]], tz_name: str) -> int:
+        if not slots:
+            return 0
+        if len(slots) == 1 or (_disjoint(slots) and _constant_offset(tz_name, self.monday) is not None):
+            total = 0
+            for slot in slots:
+                key = (tz_name, *slot)
+                if key not in self.by_slot:
+                    self.by_slot[key] = overlap_minutes(
+                        self.meetings, utc_week_intervals((slot,), tz_name, self.reference)
+                    )
+                total += self.by_slot[key]
+            return total
+        return overlap_minutes(self.meetings, utc_week_intervals(slots, tz_name, self.reference))
+
+
+def _disjoint(slots: list[tuple[int, int, int]]) -> bool:
+    ordered = sorted(slots)
+    return all(a[0] != b[0] or a[2] <= b[1] for a, b in zip(ordered, ordered[1:], strict=False))
 
 
 # --- rankings -----------------------------------------------------------------------------------
@@ -382,22 +417,63 @@ def rank_opportunities(*, profile: Profile, limit: int = 20, queryset=None) -> l
     if limit <= 0:
         return []
     source = Opportunity.objects.all() if queryset is None else queryset
-    candidates = (
-        source.public()
-        if hasattr(source, "public")
-        else Opportunity.objects.public().filter(pk__in=source.values("pk"))
+    if hasattr(source, "public"):
+        candidates = source.public()
+    else:
+        candidates = Opportunity.objects.public().filter(pk__in=source.values("pk"))
+    candidates = candidates.select_related(None).prefetch_related(None)
+    # Rows come newest first (then by id), so a row's position breaks ties in score.
+    rows = _rows(
+        candidates.order_by(F("published_at").desc(nulls_last=True), "pk").values_list(
+            "pk", "min_hours_per_week", "role_id", "role__community_of_practice_id", "project_id", "project__timezone"
+        )
     )
-    candidates = candidates.prefetch_related(None).select_related(None)
+    if not rows:
+        return []
+    if queryset is None:  # a join is much cheaper than IN (subquery) on SQLite; extra rows are never read
+        requirements = OpportunitySkill.objects.filter(opportunity__status=Opportunity.Status.OPEN)
+    else:
+        requirements = OpportunitySkill.objects.filter(opportunity__in=candidates.values("pk"))
+    skills = _skills_by_opportunity(requirements)
+    meetings = _meetings_by_project(MeetingTime.objects.filter(project_id__in=candidates.values("project_id")))
+
     reference = reference_date()
-    availability_utc = utc_week_intervals(profile.availability, profile.timezone, reference) or None
+    availability = utc_week_intervals(profile.availability, profile.timezone, reference) or None
+    per_project: dict[int, float] = {}
+    no_skills: tuple[dict, dict] = ({}, {})
     scored = []
-    for need in _load_needs(candidates, reference):
-        score, breakdown = _score(profile, availability_utc, need)
-        published = need.published_at.timestamp() if need.published_at else float("-inf")
-        scored.append(((-score, -published, str(need.id)), need.id, score, breakdown))
-    best = heapq.nsmallest(limit, scored, key=lambda item: item[0])
-    by_pk = source.in_bulk([pk for _, pk, _, _ in best])
-    return [OpportunityMatch(by_pk[pk], score, breakdown) for _, pk, score, breakdown in best if pk in by_pk]
+    components = []
+    for index, (pk, min_hours, role_id, role_community_id, project_id, tz_name) in enumerate(rows):
+        if project_id not in per_project:
+            per_project[project_id] = availability_component(
+                meetings=utc_week_intervals(meetings.get(project_id, ()), tz_name, reference),
+                availability=availability,
+            )
+        required, preferred = skills.get(pk, no_skills)
+        parts = (
+            skills_component(required=required, preferred=preferred, levels=profile.skills),
+            hours_component(max_hours=profile.max_hours_per_week, min_hours=min_hours),
+            per_project[project_id],
+            interest_component(
+                role_id=role_id,
+                role_community_id=role_community_id,
+                role_ids=profile.role_ids,
+                community_of_practice_id=profile.community_of_practice_id,
+            ),
+        )
+        scored.append((-_combine(*parts), index))
+        components.append(parts)
+    best = heapq.nsmallest(limit, scored)
+    by_pk = source.in_bulk([_pk(Opportunity, rows[index][0]) for _, index in best])
+    matches = []
+    for _, index in best:
+        found = by_pk.get(_pk(Opportunity, rows[index][0]))
+        if found is not None:
+            matches.append(OpportunityMatch(found, *evaluate(**dict(zip(_PARTS, components[index], strict=True)))))
+    return matches
+
+
+_PARTS = ("skills", "hours", "availability", "interest")
 
 
 def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None) -> list[VolunteerMatch]:
@@ -405,72 +481,86 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
 
     `queryset` (optional) narrows the candidates and is where the returned Volunteer objects
     come from. Ties: name (ignoring case), then email. At most six queries: the opportunity's
-    skills and meetings, the volunteers, their levels in the skills asked, their availability,
-    and the winners.
+    skills and meeting times, the volunteers, their levels in the skills asked, their
+    availability on days near a meeting, and the winners.
     """
     if limit <= 0:
         return []
     reference = reference_date()
     need = _need_for(opportunity, reference)
+    meetings = need.meetings
     source = Volunteer.objects.all() if queryset is None else queryset
-    candidates = source.filter(status=Volunteer.Status.ACTIVE).order_by().prefetch_related(None).select_related(None)
+    candidates = source.filter(status=Volunteer.Status.ACTIVE).order_by().select_related(None).prefetch_related(None)
     roles = Volunteer.roles.through.objects.filter(volunteer_id=OuterRef("pk"))
-    rows = candidates.annotate(
-        wants_role=Exists(roles.filter(role_id=need.role_id)),
-        gave_roles=Exists(roles),
-        same_community=Exists(
-            Role.objects.filter(pk=need.role_id, community_of_practice_id=OuterRef("community_of_practice_id"))
-        ),
-    ).values_list(
-        "pk",
-        "name",
-        "email",
-        "community_of_practice_id",
-        "max_hours_per_week",
-        "timezone",
-        "wants_role",
-        "gave_roles",
-        "same_community",
+    annotations = {
+        "wants_role": Exists(roles.filter(role_id=need.role_id)),
+        "gave_roles": Exists(roles),
+        "role_community": Subquery(Role.objects.filter(pk=need.role_id).values("community_of_practice_id")[:1]),
+        "gave_availability": Exists(AvailabilitySlot.objects.filter(volunteer_id=OuterRef("pk"))),
+    }
+    rows = _rows(
+        candidates.annotate(**annotations).values_list(
+            "pk", "name", "email", "community_of_practice_id", "max_hours_per_week", "timezone", *annotations
+        )
     )
-    candidate_ids = candidates.values("pk")
+    if not rows:
+        return []
+    # Without a narrowing queryset, reading every volunteer's rows is cheaper than filtering them
+    # by IN (subquery) on SQLite; the rows of anyone not ranked are never looked at.
+    narrow = {"volunteer__in": candidates.values("pk")} if queryset is not None else {}
 
     asked = need.required.keys() | need.preferred.keys()
     levels: dict[object, dict[int, int]] = defaultdict(dict)
     if asked:
-        for volunteer_id, skill_id, level in (
-            VolunteerSkill.objects.filter(volunteer__in=candidate_ids, skill_id__in=asked)
+        for volunteer_id, skill_id, level in _rows(
+            VolunteerSkill.objects.filter(skill_id__in=asked, **narrow)
             .order_by()
             .values_list("volunteer_id", "skill_id", "level")
         ):
             levels[volunteer_id][skill_id] = level
     slots: dict[object, list] = defaultdict(list)
-    if need.meetings:
-        for volunteer_id, weekday, start, end in (
-            AvailabilitySlot.objects.filter(volunteer__in=candidate_ids)
+    if meetings:
+        for volunteer_id, weekday, start, end in _rows(
+            AvailabilitySlot.objects.filter(weekday__in=_days_near(meetings), **narrow)
             .order_by()
             .values_list("volunteer_id", "weekday", "start", "end")
         ):
             slots[volunteer_id].append((weekday, start, end))
 
-    no_levels: dict[int, int] = {}
+    without_skills = skills_component(required=need.required, preferred=need.preferred, levels={})
+    not_given = availability_component(meetings=meetings, availability=None)
+    meeting_minutes = sum(end - start for start, end in meetings)
+    coverage = _Coverage(meetings, reference)
+
     scored = []
-    for pk, name, email, community_id, max_hours, tz_name, wants_role, gave_roles, same_community in rows:
-        own = slots.get(pk)
-        availability = availability_component(
-            meetings=need.meetings, availability=utc_week_intervals(own, tz_name, reference) if own else None
-        )
-        score, breakdown = evaluate(
-            skills=skills_component(required=need.required, preferred=need.preferred, levels=levels.get(pk, no_levels)),
-            hours=hours_component(max_hours=max_hours, min_hours=need.min_hours),
-            availability=availability,
-            interest=_interest(
-                wants_role=wants_role,
-                gave_roles=gave_roles,
-                same_community=same_community,
+    components = []
+    for index, row in enumerate(rows):
+        pk, name, email, community_id, max_hours, tz_name, wants_role, gave_roles, role_community, gave_slots = row
+        own_levels = levels.get(pk)
+        if not meetings or not gave_slots:
+            availability = not_given
+        else:  # slots on days far from every meeting were not loaded: they cover nothing
+            availability = coverage.minutes(slots.get(pk, ()), tz_name) / meeting_minutes
+        parts = (
+            skills_component(required=need.required, preferred=need.preferred, levels=own_levels)
+            if own_levels
+            else without_skills,
+            hours_component(max_hours=max_hours, min_hours=need.min_hours),
+            availability,
+            _interest(
+                wants_role=bool(wants_role),
+                gave_roles=bool(gave_roles),
+                same_community=community_id is not None and community_id == role_community,
                 gave_community=community_id is not None,
             ),
         )
-        scored.append(((-score, name.casefold(), name, email), pk, score, breakdown))
-    best = heapq.nsmallest(limit, scored, key=lambda item: item[0])
-    by_pk = source.in_bulk([pk for _, pk, _, _ in best])
-    return [VolunteerMatch(by_pk[pk], score, breakdown) for _, pk, score, breakdown in best if pk in by_pk]
+        scored.append((-_combine(*parts), name.casefold(), name, email, index))
+        components.append(parts)
+    best = heapq.nsmallest(limit, scored)
+    by_pk = source.in_bulk([_pk(Volunteer, rows[item[-1]][0]) for item in best])
+    matches = []
+    for item in best:
+        found = by_pk.get(_pk(Volunteer, rows[item[-1]][0]))
+        if found is not None:
+            matches.append(VolunteerMatch(found, *evaluate(**dict(zip(_PARTS, components[item[-1]], strict=True)))))
+    return matches
