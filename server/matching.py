@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Case, Exists, F, Max, OuterRef, Subquery, Value, When
 from django.utils import timezone
 
 from server.models import (
@@ -400,6 +400,9 @@ class _Coverage:
 
 
 def _disjoint(slots: list[tuple[int, int, int]]) -> bool:
+    if len(slots) == 2:
+        (day_a, start_a, end_a), (day_b, start_b, end_b) = slots
+        return day_a != day_b or end_a <= start_b or end_b <= start_a
     ordered = sorted(slots)
     return all(a[0] != b[0] or a[2] <= b[1] for a, b in zip(ordered, ordered[1:], strict=False))
 
@@ -491,10 +494,16 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
     meetings = need.meetings
     source = Volunteer.objects.all() if queryset is None else queryset
     candidates = source.filter(status=Volunteer.Status.ACTIVE).order_by().select_related(None).prefetch_related(None)
-    roles = Volunteer.roles.through.objects.filter(volunteer_id=OuterRef("pk"))
+    # 2: the opportunity's role is among theirs; 1: they chose other roles only; NULL: none.
+    roles = (
+        Volunteer.roles.through.objects.filter(volunteer_id=OuterRef("pk"))
+        .order_by()
+        .values("volunteer_id")
+        .annotate(interest=Max(Case(When(role_id=need.role_id, then=Value(2)), default=Value(1))))
+        .values("interest")
+    )
     annotations = {
-        "wants_role": Exists(roles.filter(role_id=need.role_id)),
-        "gave_roles": Exists(roles),
+        "roles_chosen": Subquery(roles),
         "role_community": Subquery(Role.objects.filter(pk=need.role_id).values("community_of_practice_id")[:1]),
         "gave_availability": Exists(AvailabilitySlot.objects.filter(volunteer_id=OuterRef("pk"))),
     }
@@ -535,7 +544,7 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
     scored = []
     components = []
     for index, row in enumerate(rows):
-        pk, name, email, community_id, max_hours, tz_name, wants_role, gave_roles, role_community, gave_slots = row
+        pk, name, email, community_id, max_hours, tz_name, roles_chosen, role_community, gave_slots = row
         own_levels = levels.get(pk)
         if not meetings or not gave_slots:
             availability = not_given
@@ -548,15 +557,22 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
             hours_component(max_hours=max_hours, min_hours=need.min_hours),
             availability,
             _interest(
-                wants_role=bool(wants_role),
-                gave_roles=bool(gave_roles),
+                wants_role=roles_chosen == 2,
+                gave_roles=roles_chosen is not None,
                 same_community=community_id is not None and community_id == role_community,
                 gave_community=community_id is not None,
             ),
         )
-        scored.append((-_combine(*parts), name.casefold(), name, email, index))
+        scored.append((-_combine(*parts), index))
         components.append(parts)
-    best = heapq.nsmallest(limit, scored)
+    # Best scores first; among equal scores by name (ignoring case), then email. Only the rows
+    # tied with the last place need their names compared.
+    cutoff = heapq.nsmallest(limit, scored)[-1][0]
+    best = sorted(
+        (negative, rows[index][1].casefold(), rows[index][1], rows[index][2], index)
+        for negative, index in scored
+        if negative <= cutoff
+    )[:limit]
     by_pk = source.in_bulk([_pk(Volunteer, rows[item[-1]][0]) for item in best])
     matches = []
     for item in best:
