@@ -130,3 +130,119 @@ SPECTACULAR_SETTINGS = {
 }
 
 VERSION = "1.0.0"
+
+
+# --- Admin (django-unfold) ----------------------------------------------------------------
+def _can(permission):
+    """Sidebar items show only to those who may open the page (the page itself still checks)."""
+    return lambda request: request.user.has_perm(permission)
+
+
+def _admin_link(name):
+    from django.urls import reverse_lazy
+
+    return reverse_lazy(f"admin:{name}")
+
+
+def _model_link(model):
+    return _admin_link(f"{model.replace('.', '_')}_changelist")
+
+
+UNFOLD = {
+    "SITE_TITLE": "Civic Tech Jobs",
+    "SITE_HEADER": "Civic Tech Jobs",
+    "SITE_SUBHEADER": "Volunteer opportunities",
+    "SITE_SYMBOL": "volunteer_activism",
+    "SITE_URL": "/admin/",
+    "SHOW_VIEW_ON_SITE": False,
+    "ENVIRONMENT": "server.admin.dashboard.environment_callback",
+    "DASHBOARD_CALLBACK": "server.admin.dashboard.dashboard_callback",
+    "SIDEBAR": {
+        "show_search": True,
+        "show_all_applications": False,
+        "navigation": [
+            {
+                "title": "Opportunities & applications",
+                "items": [
+                    {"title": "Dashboard", "icon": "dashboard", "link": _admin_link("index")},
+                    {
+                        "title": "Opportunities",
+                        "icon": "work",
+                        "link": _model_link("server.opportunity"),
+                        "permission": _can("server.view_opportunity"),
+                    },
+                    {
+                        "title": "Applications",
+                        "icon": "inbox",
+                        "link": _model_link("server.application"),
+                        "badge": "server.admin.dashboard.new_applications_badge",
+                        "permission": _can("server.view_application"),
+                    },
+                ],
+            },
+            {
+                "title": "People",
+                "items": [
+                    {
+                        "title": "Volunteers",
+                        "icon": "groups",
+                        "link": _model_link("server.volunteer"),
+                        "permission": _can("server.view_volunteer"),
+                    },
+                    {
+                        "title": "Projects",
+                        "icon": "rocket",
+                        "link": _model_link("server.project"),
+                        "permission": _can("server.view_project"),
+                    },
+                    {
+                        "title": "Meeting times",
+                        "icon": "event",
+                        "link": _model_link("server.meetingtime"),
+                        "permission": _can("server.view_meetingtime"),
+                    },
+                ],
+            },
+            {
+                "title": "Catalog",
+                "items": [
+                    {
+                        "title": "Communities of practice",
+                        "icon": "diversity_3",
+                        "link": _model_link("server.communityofpractice"),
+                        "permission": _can("server.view_communityofpractice"),
+                    },
+                    {
+                        "title": "Roles",
+                        "icon": "badge",
+                        "link": _model_link("server.role"),
+                        "permission": _can("server.view_role"),
+                    },
+                    {
+                        "title": "Skills",
+                        "icon": "psychology",
+                        "link": _model_link("server.skill"),
+                        "permission": _can("server.view_skill"),
+                    },
+                ],
+            },
+            {
+                "title": "Accounts",
+                "items": [
+                    {
+                        "title": "Users",
+                        "icon": "person",
+                        "link": _model_link("server.user"),
+                        "permission": _can("server.view_user"),
+                    },
+                    {
+                        "title": "Groups",
+                        "icon": "shield_person",
+                        "link": _model_link("auth.group"),
+                        "permission": _can("auth.view_group"),
+                    },
+                ],
+            },
+        ],
+    },
+}

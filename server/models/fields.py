@@ -15,9 +15,11 @@ from server.schedule import MINUTES_PER_DAY, ScheduleError, format_time, parse_t
 class TimeOfDayFormField(forms.CharField):
     def __init__(self, *, allow_end_of_day=False, **kwargs):
         self.allow_end_of_day = allow_end_of_day
-        kwargs.setdefault("max_length", 5)
+        # No max_length: CharField would validate the parsed minutes (an int) with len().
+        kwargs.pop("max_length", None)
         kwargs.setdefault("help_text", "24-hour HH:MM" + (", 24:00 for midnight" if allow_end_of_day else ""))
         super().__init__(**kwargs)
+        self.widget.attrs.setdefault("maxlength", "5")
 
     def prepare_value(self, value):
         return format_time(value) if isinstance(value, int) else value

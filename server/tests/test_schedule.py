@@ -67,7 +67,9 @@ slots = st.builds(
     st.integers(0, 6),
     st.integers(0, 1439),
     st.integers(1, 600),
-    st.one_of(st.just(""), st.text(st.characters(blacklist_characters=";()\r\n", codec="utf-8"), max_size=20).map(str.strip)),
+    st.one_of(
+        st.just(""), st.text(st.characters(blacklist_characters=";()\r\n", codec="utf-8"), max_size=20).map(str.strip)
+    ),
 )
 
 
@@ -88,7 +90,10 @@ def test_utc_conversion_wraps_the_end_of_the_week():
     # Sun 23:00-24:00 in Los Angeles is Mon 07:00-08:00 UTC the next week: wrapped to the start.
     assert to_utc_intervals(Slot(6, 1380, 1440), "America/Los_Angeles", JANUARY) == [(420, 480)]
     # Mon 05:00-06:00 in Kolkata (UTC+5:30) is Sun 23:30 - Mon 00:30 UTC: split at the boundary.
-    assert to_utc_intervals(Slot(0, 300, 360), "Asia/Kolkata", JANUARY) == [(MINUTES_PER_WEEK - 30, MINUTES_PER_WEEK), (0, 30)]
+    assert to_utc_intervals(Slot(0, 300, 360), "Asia/Kolkata", JANUARY) == [
+        (MINUTES_PER_WEEK - 30, MINUTES_PER_WEEK),
+        (0, 30),
+    ]
 
 
 def test_new_york_volunteer_overlaps_los_angeles_meeting():

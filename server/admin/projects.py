@@ -1,0 +1,132 @@
+"""Projects and their weekly meeting times.
+
+Project managers see every project (the catalog) read-only, and edit the meeting times of
+the projects they manage through the project's meeting-times inline.
+"""
+
+from django.contrib import admin
+from django.db.models import Count, Q
+from unfold.admin import TabularInline
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
+from unfold.decorators import display
+
+from server.admin.base import BaseAdmin, HistoryAdmin
+from server.models import MeetingTime, Opportunity, Project
+from server.permissions import can_see_all_projects, manages_project, meeting_times_managed_by, projects_managed_by
+from server.schedule import format_slot
+
+PROJECT_COLOURS = {
+    Project.Status.ACTIVE: "success",
+    Project.Status.ON_HOLD: "warning",
+    Project.Status.COMPLETED: "info",
+    Project.Status.CLOSED: "danger",
+}
+
+
+class MeetingTimeInline(TabularInline):
+    model = MeetingTime
+    fields = ["label", "weekday", "start", "end"]
+    extra = 0
+    tab = True
+    verbose_name_plural = "meeting times (project's time zone)"
+
+    def _may_edit(self, request, project):
+        return project is None or manages_project(request.user, project)
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+
+@admin.register(Project)
+class ProjectAdmin(HistoryAdmin):
+    list_display = ["name", "status_label", "timezone", "open_opportunities", "meeting_count", "managers_list"]
+    list_filter = [("status", ChoicesDropdownFilter), ("managers", RelatedDropdownFilter)]
+    search_fields = ["name", "description", "slack_channel"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["managers"]
+    readonly_fields = ["created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "status", "description"]}),
+        ("Links", {"fields": ["website_url", "repository_url", "slack_channel", "people_depot_id"]}),
+        ("Team", {"fields": ["timezone", "managers", "created_at", "updated_at"]}),
+    ]
+    inlines = [MeetingTimeInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                open_total=Count(
+                    "opportunities", filter=Q(opportunities__status=Opportunity.Status.OPEN), distinct=True
+                ),
+                meeting_total=Count("meeting_times", distinct=True),
+            )
+            .prefetch_related("managers")
+        )
+
+    def has_change_permission(self, request, obj=None):
+        # A PM "changes" their own project only to edit its meeting times; every project field stays read-only.
+        if can_see_all_projects(request.user) or obj is None:
+            return super().has_change_permission(request, obj)
+        if not isinstance(obj, Project):
+            obj = self.get_object(request, str(obj))
+        return (
+            obj is not None
+            and request.user.has_perm("server.change_meetingtime")
+            and manages_project(request.user, obj)
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if can_see_all_projects(request.user):
+            return self.readonly_fields
+        return [field.name for field in Project._meta.fields if field.name != "id"] + ["managers"]
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return self.prepopulated_fields if can_see_all_projects(request.user) else {}
+
+    @display(description="Status", ordering="status", label=PROJECT_COLOURS)
+    def status_label(self, obj):
+        return obj.status, obj.get_status_display()
+
+    @display(description="Open opportunities", ordering="open_total")
+    def open_opportunities(self, obj):
+        return obj.open_total
+
+    @display(description="Meetings", ordering="meeting_total")
+    def meeting_count(self, obj):
+        return obj.meeting_total
+
+    @display(description="Managers")
+    def managers_list(self, obj):
+        return ", ".join(manager.email for manager in obj.managers.all())
+
+
+@admin.register(MeetingTime)
+class MeetingTimeAdmin(BaseAdmin):
+    list_display = ["project", "meeting"]
+    list_select_related = ["project"]
+    list_filter = [("project", RelatedDropdownFilter), ("weekday", ChoicesDropdownFilter)]
+    search_fields = ["label", "project__name"]
+    fields = ["project", "label", "weekday", "start", "end"]
+
+    def get_queryset(self, request):
+        return meeting_times_managed_by(request.user, super().get_queryset(request))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "project":
+            kwargs["queryset"] = projects_managed_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def in_scope(self, request, obj):
+        return manages_project(request.user, obj.project)
+
+    @display(description="Meeting", ordering="weekday")
+    def meeting(self, obj):
+        return format_slot(obj.slot)

@@ -1,0 +1,97 @@
+"""The dashboard's figures, and that a project manager's dashboard covers their projects only."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from server.admin.dashboard import dashboard_figures, environment_callback, new_applications_badge
+from server.models import Opportunity
+from server.tests.factories import ApplicationFactory, OpenOpportunityFactory, VolunteerFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_organizer_figures_cover_every_project(organizer, world):
+    figures = dashboard_figures(organizer)
+    assert figures["open_opportunities"] == 2
+    assert figures["recent_applications"] == 2
+    assert figures["active_volunteers"] == 1
+    assert dict(figures["open_per_community"]) == {"UI/UX": 2}
+
+
+def test_pm_figures_cover_their_projects_only(project_manager, world):
+    VolunteerFactory()  # in the pool but not an applicant to the PM's projects
+    figures = dashboard_figures(project_manager)
+    assert figures["open_opportunities"] == 1
+    assert figures["recent_applications"] == 1
+    assert figures["active_volunteers"] == 1
+
+
+def test_median_days_to_fill_over_the_last_90_days(organizer, world):
+    now = timezone.now()
+    for published_days_ago, filled_days_ago in [(20, 10), (40, 10), (30, 0), (400, 200)]:
+        OpenOpportunityFactory(
+            project=world["mine"],
+            status=Opportunity.Status.FILLED,
+            published_at=now - timedelta(days=published_days_ago),
+            filled_at=now - timedelta(days=filled_days_ago),
+        )
+    # 10, 30 and 30 days; the one filled 200 days ago is outside the window.
+    assert dashboard_figures(organizer, now=now)["median_days_to_fill"] == 30.0
+
+
+def test_stale_postings_are_open_over_30_days_without_applications(organizer, world):
+    now = timezone.now()
+    stale = OpenOpportunityFactory(project=world["mine"], title="Forgotten", published_at=now - timedelta(days=31))
+    answered = OpenOpportunityFactory(project=world["mine"], published_at=now - timedelta(days=45))
+    ApplicationFactory(opportunity=answered)
+    OpenOpportunityFactory(project=world["mine"], published_at=now - timedelta(days=29))
+    assert dashboard_figures(organizer, now=now)["stale"] == [stale]
+
+
+def test_dashboard_page_shows_kpis_chart_and_stale_links(organizer_client, world):
+    stale = OpenOpportunityFactory(
+        project=world["theirs"], title="Forgotten", published_at=timezone.now() - timedelta(days=60)
+    )
+    response = organizer_client.get(reverse("admin:index"))
+    content = response.content.decode()
+    for title in ["Open opportunities", "Applications, last 7 days", "Active volunteers", "Median days to fill"]:
+        assert title in content
+    assert 'data-type="bar"' in content
+    assert reverse("admin:server_opportunity_change", args=[stale.pk]) in content
+
+
+def test_pm_dashboard_does_not_list_other_projects_stale_postings(pm_client, world):
+    OpenOpportunityFactory(project=world["theirs"], title="Forgotten", published_at=timezone.now() - timedelta(days=60))
+    response = pm_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+    assert "Forgotten" not in response.content.decode()
+    assert "Your projects only." in response.content.decode()
+
+
+def test_new_applications_badge_counts_what_the_user_sees(rf, organizer, project_manager, world):
+    request = rf.get("/admin/")
+    request.user = organizer
+    assert new_applications_badge(request) == 2
+    request.user = project_manager
+    assert new_applications_badge(request) == 1
+
+
+def test_sidebar_shows_the_badge_and_the_groups(organizer_client, world):
+    content = organizer_client.get(reverse("admin:index")).content.decode()
+    for group in ["Opportunities &amp; applications", "People", "Catalog", "Accounts"]:
+        assert group in content
+
+
+def test_pm_sidebar_hides_accounts(pm_client, world):
+    content = pm_client.get(reverse("admin:index")).content.decode()
+    assert reverse("admin:server_user_changelist") not in content
+
+
+@pytest.mark.parametrize(("debug", "label"), [(True, "Development"), (False, "Production")])
+def test_environment_label_follows_debug(debug, label):
+    with override_settings(DEBUG=debug):
+        assert environment_callback(None)[0] == label
