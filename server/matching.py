@@ -505,8 +505,13 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
     annotations = {
         "roles_chosen": Subquery(roles),
         "role_community": Subquery(Role.objects.filter(pk=need.role_id).values("community_of_practice_id")[:1]),
-        "gave_availability": Exists(AvailabilitySlot.objects.filter(volunteer_id=OuterRef("pk"))),
     }
+    # Only slots on days near a meeting are loaded; when that leaves days out, whether someone
+    # gave any availability at all ("not given" scores 0.5, "given but elsewhere" 0) is asked here.
+    days = _days_near(meetings)
+    some_days = bool(meetings) and len(days) < 7
+    if some_days:
+        annotations["gave_availability"] = Exists(AvailabilitySlot.objects.filter(volunteer_id=OuterRef("pk")))
     rows = _rows(
         candidates.annotate(**annotations).values_list(
             "pk", "name", "email", "community_of_practice_id", "max_hours_per_week", "timezone", *annotations
@@ -530,7 +535,7 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
     slots: dict[object, list] = defaultdict(list)
     if meetings:
         for volunteer_id, weekday, start, end in _rows(
-            AvailabilitySlot.objects.filter(weekday__in=_days_near(meetings), **narrow)
+            AvailabilitySlot.objects.filter(**({"weekday__in": days} if some_days else {}), **narrow)
             .order_by()
             .values_list("volunteer_id", "weekday", "start", "end")
         ):
@@ -544,9 +549,9 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
     scored = []
     components = []
     for index, row in enumerate(rows):
-        pk, name, email, community_id, max_hours, tz_name, roles_chosen, role_community, gave_slots = row
+        pk, name, email, community_id, max_hours, tz_name, roles_chosen, role_community, *gave = row
         own_levels = levels.get(pk)
-        if not meetings or not gave_slots:
+        if not meetings or not (gave[0] if some_days else pk in slots):
             availability = not_given
         else:  # slots on days far from every meeting were not loaded: they cover nothing
             availability = coverage.minutes(slots.get(pk, ()), tz_name) / meeting_minutes
