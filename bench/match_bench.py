@@ -216,10 +216,15 @@ def main() -> None:
 
         started = time.perf_counter()
         data = build(volunteers=args.volunteers, opportunities=args.opportunities, subset=args.subset)
+        built = time.perf_counter() - started
+        check = time.perf_counter()
+        sum(range(3_000_000))
+        calibration = (time.perf_counter() - check) * 1000
         print(
             f"data: {args.volunteers} volunteers (5 skills, 2 slots each), {args.opportunities} open opportunities, "
-            f"built in {time.perf_counter() - started:.1f}s; SQLite {connection.Database.sqlite_version}; "
-            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}"
+            f"built in {built:.1f}s; SQLite {connection.Database.sqlite_version}; "
+            f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f}; "
+            f"CPU check sum(range(3e6)) {calibration:.0f} ms (compare runs by it: the machine may be shared)"
         )
         opportunity = Opportunity.objects.select_related("role").get(pk=data["opportunity"].pk)
         saved = profile_for_volunteer(data["volunteer"])
