@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
+SERVE_HOST ?= 127.0.0.1
 
 .PHONY: run test install install-dev lint serve clean
 
@@ -37,6 +38,15 @@ run: install
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The production start without Docker: debug off, gunicorn + whitenoise, against DATABASE_URL
+# (DJANGO_SECRET_KEY required). Migrates and collects static files first, like the container.
+serve: install
+	DJANGO_DEBUG=0 $(BIN)/python manage.py wait_for_db --timeout $${DB_WAIT_TIMEOUT:-60}
+	DJANGO_DEBUG=0 $(BIN)/python manage.py migrate_with_lock
+	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
+	DJANGO_DEBUG=0 GUNICORN_BIND=$${GUNICORN_BIND:-$(SERVE_HOST):$(PORT)} \
+		exec $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
 
 lint: install-dev
 	$(BIN)/ruff check .

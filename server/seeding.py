@@ -8,7 +8,6 @@ second run finds them all and adds nothing. Writes go through bulk_create in bat
 
 from __future__ import annotations
 
-import csv
 import random
 import uuid
 from dataclasses import dataclass, field
@@ -24,7 +23,6 @@ from server.models import (
     Application,
     AvailabilitySlot,
     CommunityOfPractice,
-    MeetingTime,
     Opportunity,
     OpportunitySkill,
     Project,
@@ -34,7 +32,6 @@ from server.models import (
     Volunteer,
     VolunteerSkill,
 )
-from server.schedule import parse_schedule
 
 CATALOG_DIR = Path(__file__).resolve().parent / "fixtures" / "catalog"
 BATCH = 2000
@@ -134,60 +131,21 @@ def db_value(model, value):
     return model._meta.pk.get_db_prep_value(value, connection_for(model))
 
 
-def _rows(name: str) -> list[dict[str, str]]:
-    with open(CATALOG_DIR / name, newline="", encoding="utf-8-sig") as handle:
-        return list(csv.DictReader(handle))
-
-
-def _split(cell: str) -> list[str]:
-    return [item.strip() for item in (cell or "").split(";") if item.strip()]
+CATALOG_KINDS = ("communities", "roles", "skills", "projects")
 
 
 @transaction.atomic
 def load_catalog(report: SeedReport) -> None:
-    """Communities, roles, skills and projects (with meeting times) from the shipped CSVs."""
-    communities = {c.name: c for c in CommunityOfPractice.objects.all()}
-    for row in _rows("communities.csv"):
-        if row["name"] not in communities:
-            communities[row["name"]] = CommunityOfPractice.objects.create(
-                name=row["name"], slug=row["slug"], description=row["description"]
-            )
-            report.add("communities", 1)
-    existing_roles = set(Role.objects.values_list("title", "community_of_practice__name"))
-    for row in _rows("roles.csv"):
-        if (row["title"], row["community_of_practice"]) not in existing_roles:
-            Role.objects.create(
-                title=row["title"],
-                community_of_practice=communities[row["community_of_practice"]],
-                description=row["description"],
-            )
-            report.add("roles", 1)
-    existing_skills = {name.lower() for name in Skill.objects.values_list("name", flat=True)}
-    for row in _rows("skills.csv"):
-        if row["name"].lower() in existing_skills:
-            continue
-        skill = Skill.objects.create(name=row["name"], description=row["description"])
-        skill.communities_of_practice.set([communities[name] for name in _split(row["communities_of_practice"])])
-        existing_skills.add(row["name"].lower())
-        report.add("skills", 1)
-    existing_projects = set(Project.objects.values_list("name", flat=True))
-    for row in _rows("projects.csv"):
-        if row["name"] in existing_projects:
-            continue
-        project = Project.objects.create(
-            name=row["name"],
-            slug=row["slug"],
-            status=row["status"] or Project.Status.ACTIVE,
-            website_url=row["website_url"],
-            repository_url=row["repository_url"],
-            slack_channel=row["slack_channel"],
-            timezone=row["timezone"] or Project._meta.get_field("timezone").get_default(),
-        )
-        MeetingTime.objects.bulk_create(
-            MeetingTime(project=project, label=s.label, weekday=s.weekday, start=s.start, end=s.end)
-            for s in parse_schedule(row["meeting_times"])
-        )
-        report.add("projects", 1)
+    """Communities, roles, skills and projects (with meeting times) from the shipped CSVs,
+    through the same import as `import_csv`, so there is one loader and one set of rules."""
+    from server.importing import import_file
+
+    for kind in CATALOG_KINDS:
+        result = import_file(kind=kind, data=(CATALOG_DIR / f"{kind}.csv").read_bytes())
+        if result.errors:
+            raise ValueError(f"the shipped {kind}.csv does not import: " + "; ".join(result.errors[:5]))
+        if result.new:
+            report.add(kind, result.new)
 
 
 @transaction.atomic

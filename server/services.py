@@ -39,6 +39,16 @@ def can_transition(opportunity: Opportunity, to: str) -> bool:
     return to in ALLOWED_TRANSITIONS[opportunity.status]
 
 
+def stamp_status_change(*, opportunity: Opportunity, to: str, now) -> None:
+    """Set the timestamp that moving to `to` records (no save). Shared with the CSV import."""
+    if to == Status.OPEN and opportunity.published_at is None:
+        opportunity.published_at = now
+    elif to == Status.FILLED:
+        opportunity.filled_at = now
+    elif to == Status.CLOSED:
+        opportunity.closed_at = now
+
+
 @transaction.atomic
 def opportunity_transition(*, opportunity: Opportunity, to: str, by=None) -> Opportunity:
     """Move an opportunity to status `to`, stamping published_at / filled_at / closed_at."""
@@ -54,14 +64,8 @@ def opportunity_transition(*, opportunity: Opportunity, to: str, by=None) -> Opp
             f'Cannot publish "{opportunity.title}": it expired on {opportunity.expires_on:%Y-%m-%d}. '
             "Change the expiry date first."
         )
-    now = timezone.now()
     opportunity.status = to
-    if to == Status.OPEN and opportunity.published_at is None:
-        opportunity.published_at = now
-    elif to == Status.FILLED:
-        opportunity.filled_at = now
-    elif to == Status.CLOSED:
-        opportunity.closed_at = now
+    stamp_status_change(opportunity=opportunity, to=to, now=timezone.now())
     if by is not None:
         opportunity.updated_by = by
     opportunity.save()
@@ -128,6 +132,12 @@ def application_apply(
     application, created = Application.objects.get_or_create(
         opportunity=opportunity, volunteer=volunteer, defaults={"message": message, "source": source}
     )
+    if created:
+        # Only once the application is stored for good; a failing mail server is logged, never
+        # turned into a failed application.
+        from server.notifications import notify_managers_of_application
+
+        transaction.on_commit(lambda: notify_managers_of_application(application_id=application.pk), robust=True)
     return application, created
 
 
@@ -138,3 +148,62 @@ def application_set_status(*, application: Application, status: str, by=None) ->
         application.status = status
         application.save(update_fields=["status", "updated_at"])
     return application
+
+
+# --- creating and editing opportunities (the API; the admin uses its forms) ------------------
+
+
+def _save_with_skills(*, opportunity, status, required_skills, preferred_skills, by) -> Opportunity:
+    """Replace the skills of each kind given ((Skill, level) pairs), then apply `status`."""
+    from server.models import OpportunitySkill
+
+    given = {OpportunitySkill.Kind.REQUIRED: required_skills, OpportunitySkill.Kind.PREFERRED: preferred_skills}
+    given = {kind: list(skills) for kind, skills in given.items() if skills is not None}
+    if given:
+        # Both kinds go first, so one call may move a skill from required to preferred.
+        opportunity.skill_requirements.filter(kind__in=given).delete()
+        OpportunitySkill.objects.bulk_create(
+            OpportunitySkill(opportunity=opportunity, skill=skill, level=level, kind=kind)
+            for kind, skills in given.items()
+            for skill, level in skills
+        )
+    if status is not None and status != opportunity.status:
+        opportunity_transition(opportunity=opportunity, to=status, by=by)
+    return opportunity
+
+
+@transaction.atomic
+def opportunity_create(
+    *, by, status: str | None = None, required_skills=(), preferred_skills=(), **fields
+) -> Opportunity:
+    """A new opportunity, written as a draft and then moved to `status` by the usual transition,
+    so publishing on creation stamps published_at (and checks expiry) like publishing later.
+    Skills are (Skill, level) pairs."""
+    opportunity = Opportunity(**fields, status=Status.DRAFT, created_by=by, updated_by=by)
+    opportunity.save()
+    return _save_with_skills(
+        opportunity=opportunity,
+        status=status,
+        required_skills=required_skills,
+        preferred_skills=preferred_skills,
+        by=by,
+    )
+
+
+@transaction.atomic
+def opportunity_update(
+    *, opportunity: Opportunity, by, status: str | None = None, required_skills=None, preferred_skills=None, **fields
+) -> Opportunity:
+    """Change the given fields; skills given replace those of their kind; a new status goes
+    through opportunity_transition. Nothing is written when any part is refused."""
+    for name, value in fields.items():
+        setattr(opportunity, name, value)
+    opportunity.updated_by = by
+    opportunity.save()
+    return _save_with_skills(
+        opportunity=opportunity,
+        status=status,
+        required_skills=required_skills,
+        preferred_skills=preferred_skills,
+        by=by,
+    )

@@ -1,5 +1,6 @@
 """factory-boy factories for every model. Catalog rows come from the real catalog where
 tests load it (`catalog` fixture); these make self-contained rows otherwise."""
+
 import factory
 from django.utils import timezone
 

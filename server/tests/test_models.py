@@ -1,4 +1,5 @@
 """Constraints hold in the database as well as in validation."""
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction

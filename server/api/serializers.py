@@ -1,0 +1,366 @@
+"""Shapes of the REST API (DESIGN.md "REST API"). Reads are nested; writes take slugs and ids.
+
+Serializers only translate: rules about statuses and skills live in server.services.
+"""
+
+from django.conf import settings
+from django.db.models.functions import Lower
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from server.matching import Profile
+from server.models import Application, CommunityOfPractice, Opportunity, Project, Role, Skill
+from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
+from server.models.opportunities import OpportunitySkill
+from server.schedule import DAY_ABBREVIATIONS, ScheduleError, format_time, is_valid_timezone, parse_schedule
+
+# --- small nested shapes --------------------------------------------------------------------
+
+
+class CommunityRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommunityOfPractice
+        fields = ["slug", "name"]
+        read_only_fields = fields
+
+
+class ProjectRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Project
+        fields = ["slug", "name"]
+        read_only_fields = fields
+
+
+class RoleRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Role
+        fields = ["id", "title"]
+        read_only_fields = fields
+
+
+class SkillLevelSerializer(serializers.Serializer):
+    """A skill an opportunity asks for: `{"name": "Python", "level": 4}`."""
+
+    name = serializers.CharField(max_length=100)
+    level = serializers.IntegerField(min_value=SKILL_LEVEL_MIN, max_value=SKILL_LEVEL_MAX)
+
+    def to_representation(self, instance):
+        if isinstance(instance, OpportunitySkill):
+            return {"name": instance.skill.name, "level": instance.level}
+        return super().to_representation(instance)
+
+    def validate_name(self, value):
+        """Names match existing skills ignoring case; an unknown name is an error, never a new skill."""
+        skills = self.context.setdefault("_skills_by_name", {})
+        key = value.strip().lower()
+        if key not in skills:
+            skills[key] = Skill.objects.annotate(lower_name=Lower("name")).filter(lower_name=key).first()
+        if skills[key] is None:
+            raise serializers.ValidationError(f'"{value}" is not a known skill.')
+        return skills[key]
+
+
+class MeetingTimeSerializer(serializers.Serializer):
+    """A weekly meeting in the project's time zone; `end` may be "24:00"."""
+
+    label = serializers.CharField(read_only=True)
+    weekday = serializers.ChoiceField(choices=DAY_ABBREVIATIONS, read_only=True)
+    start = serializers.RegexField(r"^\d{2}:\d{2}$", read_only=True, help_text="HH:MM, 24-hour")
+    end = serializers.RegexField(r"^\d{2}:\d{2}$", read_only=True, help_text="HH:MM, 24-hour; 24:00 is midnight")
+    timezone = serializers.CharField(read_only=True, help_text="The project's IANA time zone")
+
+    def to_representation(self, instance):
+        return {
+            "label": instance.label,
+            "weekday": DAY_ABBREVIATIONS[instance.weekday],
+            "start": format_time(instance.start),
+            "end": format_time(instance.end),
+            "timezone": instance.project.timezone,
+        }
+
+
+def _meeting_times(project):
+    # The prefetched rows do not know their project; give them the one already loaded.
+    meetings = list(project.meeting_times.all())
+    for meeting in meetings:
+        meeting.project = project
+    return MeetingTimeSerializer(meetings, many=True).data
+
+
+# --- opportunities --------------------------------------------------------------------------
+
+
+class OpportunitySerializer(serializers.ModelSerializer):
+    """The opportunity item of DESIGN.md, for lists, details and the match results."""
+
+    project = ProjectRefSerializer(read_only=True)
+    role = RoleRefSerializer(read_only=True)
+    community_of_practice = CommunityRefSerializer(source="role.community_of_practice", read_only=True)
+    required_skills = serializers.SerializerMethodField()
+    preferred_skills = serializers.SerializerMethodField()
+    meeting_times = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "id",
+            "title",
+            "status",
+            "project",
+            "role",
+            "community_of_practice",
+            "body",
+            "experience_level",
+            "min_hours_per_week",
+            "work_environment",
+            "positions",
+            "required_skills",
+            "preferred_skills",
+            "meeting_times",
+            "published_at",
+            "expires_on",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(SkillLevelSerializer(many=True))
+    def get_required_skills(self, opportunity):
+        return self._skills(opportunity, OpportunitySkill.Kind.REQUIRED)
+
+    @extend_schema_field(SkillLevelSerializer(many=True))
+    def get_preferred_skills(self, opportunity):
+        return self._skills(opportunity, OpportunitySkill.Kind.PREFERRED)
+
+    @extend_schema_field(MeetingTimeSerializer(many=True))
+    def get_meeting_times(self, opportunity):
+        return _meeting_times(opportunity.project)
+
+    @staticmethod
+    def _skills(opportunity, kind):
+        # Prefetched in the model's order (kind, skill name), so this keeps names in order.
+        rows = [row for row in opportunity.skill_requirements.all() if row.kind == kind]
+        return [{"name": row.skill.name, "level": row.level} for row in rows]
+
+
+class OpportunityWriteSerializer(serializers.ModelSerializer):
+    """What staff send to create or change an opportunity: `project` by slug, `role` by id."""
+
+    project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
+    role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all())
+    status = serializers.ChoiceField(choices=Opportunity.Status.choices, required=False)
+    min_hours_per_week = serializers.IntegerField(min_value=HOURS_MIN, max_value=HOURS_MAX, required=False)
+    positions = serializers.IntegerField(min_value=1, max_value=1000, required=False)
+    required_skills = SkillLevelSerializer(many=True, required=False)
+    preferred_skills = SkillLevelSerializer(many=True, required=False)
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "project",
+            "role",
+            "title",
+            "status",
+            "body",
+            "experience_level",
+            "min_hours_per_week",
+            "work_environment",
+            "positions",
+            "required_skills",
+            "preferred_skills",
+            "expires_on",
+        ]
+
+    def validate(self, attrs):
+        seen = set()
+        for field in ("required_skills", "preferred_skills"):
+            for item in attrs.get(field, []):
+                skill = item["name"]
+                if skill.pk in seen:
+                    raise serializers.ValidationError(
+                        {field: [f'"{skill.name}" is listed twice (a skill is either required or preferred).']}
+                    )
+                seen.add(skill.pk)
+        return attrs
+
+
+# --- matching -------------------------------------------------------------------------------
+
+
+class MatchRequestSerializer(serializers.Serializer):
+    """A volunteer's answers in the qualifier flow. Nothing is stored."""
+
+    community_of_practice = serializers.SlugRelatedField(
+        slug_field="slug", queryset=CommunityOfPractice.objects.all(), required=False, allow_null=True
+    )
+    roles = serializers.PrimaryKeyRelatedField(
+        queryset=Role.objects.all(), many=True, required=False, help_text="Ids of the roles of interest."
+    )
+    skills = SkillLevelSerializer(many=True, required=False)
+    max_hours_per_week = serializers.IntegerField(
+        min_value=HOURS_MIN, max_value=HOURS_MAX, required=False, allow_null=True
+    )
+    timezone = serializers.CharField(
+        required=False, max_length=64, help_text="IANA zone of `availability`; the organisation's zone by default."
+    )
+    availability = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text='Weekly slots, e.g. "Mon 18:00-20:00; Sat 10:00-12:00".',
+    )
+    limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+    def validate_timezone(self, value):
+        if not is_valid_timezone(value):
+            raise serializers.ValidationError(f'"{value}" is not an IANA time zone (e.g. America/Los_Angeles).')
+        return value
+
+    def validate_availability(self, value):
+        try:
+            return tuple(parse_schedule(value))
+        except ScheduleError as error:
+            raise serializers.ValidationError(str(error)) from None
+
+    def validate_skills(self, value):
+        seen = set()
+        for item in value:
+            if item["name"].pk in seen:
+                raise serializers.ValidationError(f'"{item["name"].name}" is listed twice.')
+            seen.add(item["name"].pk)
+        return value
+
+    def to_profile(self) -> Profile:
+        data = self.validated_data
+        cop = data.get("community_of_practice")
+        return Profile(
+            community_of_practice_id=cop.pk if cop else None,
+            role_ids=frozenset(role.pk for role in data.get("roles", [])),
+            skills={item["name"].pk: item["level"] for item in data.get("skills", [])},
+            max_hours_per_week=data.get("max_hours_per_week"),
+            timezone=data.get("timezone") or settings.ORG_TIME_ZONE,
+            availability=data.get("availability", ()),
+        )
+
+
+class BreakdownSerializer(serializers.Serializer):
+    skills = serializers.FloatField(min_value=0, max_value=1)
+    hours = serializers.FloatField(min_value=0, max_value=1)
+    availability = serializers.FloatField(min_value=0, max_value=1)
+    interest = serializers.FloatField(min_value=0, max_value=1)
+
+
+class MatchSerializer(serializers.Serializer):
+    opportunity = OpportunitySerializer()
+    score = serializers.FloatField(min_value=0, max_value=100)
+    breakdown = BreakdownSerializer()
+
+    def to_representation(self, instance):
+        return {
+            "opportunity": OpportunitySerializer(instance.opportunity, context=self.context).data,
+            "score": instance.score,
+            "breakdown": instance.breakdown.as_dict(),
+        }
+
+
+class MatchResultsSerializer(serializers.Serializer):
+    results = MatchSerializer(many=True)
+
+
+# --- catalog --------------------------------------------------------------------------------
+
+
+class CommunitySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CommunityOfPractice
+        fields = ["slug", "name", "description"]
+        read_only_fields = fields
+
+
+class RoleSerializer(serializers.ModelSerializer):
+    community_of_practice = CommunityRefSerializer(read_only=True)
+
+    class Meta:
+        model = Role
+        fields = ["id", "title", "community_of_practice", "description"]
+        read_only_fields = fields
+
+
+class SkillSerializer(serializers.ModelSerializer):
+    communities_of_practice = CommunityRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Skill
+        fields = ["id", "name", "communities_of_practice", "description"]
+        read_only_fields = fields
+
+
+class BlankAsNullURLField(serializers.URLField):
+    """A URL that may be unset: `null` rather than an empty string that is not a URL."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value):
+        return value or None
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    website_url = BlankAsNullURLField()
+    repository_url = BlankAsNullURLField()
+    meeting_times = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "slug",
+            "name",
+            "status",
+            "description",
+            "website_url",
+            "repository_url",
+            "slack_channel",
+            "timezone",
+            "meeting_times",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(MeetingTimeSerializer(many=True))
+    def get_meeting_times(self, project):
+        return _meeting_times(project)
+
+
+# --- applications, tokens, health ----------------------------------------------------------
+
+
+class ApplicationCreateSerializer(serializers.Serializer):
+    opportunity = serializers.UUIDField(help_text="The id of an open opportunity.")
+    name = serializers.CharField(max_length=150)
+    email = serializers.EmailField(max_length=254)
+    message = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+
+    def validate_opportunity(self, value):
+        # One message for "no such id" and "not open": a draft's existence is nobody's business.
+        opportunity = Opportunity.objects.public().filter(pk=value).first()
+        if opportunity is None:
+            raise serializers.ValidationError(f"No open opportunity has the id {value}.")
+        return opportunity
+
+
+class ApplicationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    status = serializers.ChoiceField(choices=Application.Status.choices, read_only=True)
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class HealthSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=["ok", "error"], read_only=True)
+    database = serializers.ChoiceField(choices=["ok", "unavailable"], read_only=True)
+    version = serializers.CharField(read_only=True)

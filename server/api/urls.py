@@ -1,0 +1,28 @@
+"""Routes under /api/ (DESIGN.md "REST API"). Anything else under /api/ is a JSON 404."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from server.api import views
+from server.api.exceptions import not_found
+
+app_name = "api"
+
+router = SimpleRouter()
+router.register("opportunities", views.OpportunityViewSet, basename="opportunity")
+router.register("communities", views.CommunityViewSet, basename="community")
+router.register("roles", views.RoleViewSet, basename="role")
+router.register("skills", views.SkillViewSet, basename="skill")
+router.register("projects", views.ProjectViewSet, basename="project")
+router.register("applications", views.ApplicationViewSet, basename="application")
+
+urlpatterns = [
+    path("health/", views.HealthView.as_view(), name="health"),
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("match/", views.MatchView.as_view(), name="match"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    *router.urls,
+    re_path(r"^.*$", not_found, name="not-found"),
+]

@@ -1,0 +1,52 @@
+"""Emails the tool sends. Sending goes through Django's email backend: the console while
+developing, SMTP (DJANGO_EMAIL_* settings) in production, memory in tests."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import NoReverseMatch, reverse
+
+from server.models import Application
+
+logger = logging.getLogger(__name__)
+
+
+def notify_managers_of_application(*, application_id: int) -> int:
+    """Tell the managers of the opportunity's project that someone applied.
+
+    One message addressed to all of them. Returns the number of recipients (0 when the project
+    has no active manager, and then nothing is sent).
+    """
+    application = (
+        Application.objects.select_related("opportunity__project", "opportunity__role", "volunteer")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        return 0
+    opportunity, volunteer = application.opportunity, application.volunteer
+    recipients = sorted(
+        opportunity.project.managers.filter(is_active=True).exclude(email="").values_list("email", flat=True)
+    )
+    if not recipients:
+        logger.info("No manager to notify of application %s on %s", application.pk, opportunity.project)
+        return 0
+    try:
+        admin_path = reverse("admin:server_application_change", args=[application.pk])
+    except NoReverseMatch:  # the admin is not mounted (e.g. an API-only deployment)
+        admin_path = ""
+    lines = [
+        f'{volunteer.name} <{volunteer.email}> applied to "{opportunity.title}" ({opportunity.project.name}).',
+        "",
+        f"Message: {application.message}" if application.message else "No message.",
+    ]
+    if admin_path:
+        lines += ["", f"Review the application in the admin: {admin_path}"]
+    send_mail(
+        subject=f"New application: {opportunity.title} ({opportunity.project.name})",
+        message="\n".join(lines),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+    return len(recipients)

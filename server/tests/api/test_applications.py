@@ -1,0 +1,124 @@
+"""POST /api/applications/: apply, never duplicate, only open opportunities, notify, throttle."""
+
+import pytest
+from django.core import mail
+from django.test import override_settings
+from rest_framework.settings import api_settings
+
+from server.models import Application, Volunteer
+from server.tests.factories import OpenOpportunityFactory, OpportunityFactory, UserFactory, VolunteerFactory
+
+pytestmark = pytest.mark.django_db
+URL = "/api/applications/"
+
+
+@pytest.fixture
+def opportunity(project_manager, managed_project):
+    return OpenOpportunityFactory(project=managed_project, title="Data Analyst")
+
+
+def apply(api, target, **extra):
+    return api.post(URL, {"opportunity": str(target.pk), "name": "Ana Silva", "email": "ana@example.com", **extra})
+
+
+def test_apply_creates_volunteer_and_application(api, opportunity):
+    response = apply(api, opportunity, message="I know pandas.")
+    assert response.status_code == 201
+    application = Application.objects.get()
+    assert response.json() == {"id": application.pk, "status": "new"}
+    assert application.source == "api"
+    assert application.message == "I know pandas."
+    assert application.volunteer.email == "ana@example.com"
+
+
+def test_applying_twice_returns_the_existing_application(api, opportunity):
+    first = apply(api, opportunity)
+    again = apply(api, opportunity, email="ANA@example.com ", message="second try")
+    assert again.status_code == 200
+    assert again.json() == first.json()
+    assert Application.objects.count() == 1
+    assert Volunteer.objects.count() == 1
+
+
+def test_existing_volunteer_is_updated_not_duplicated(api, opportunity):
+    VolunteerFactory(email="ana@example.com", name="A. Silva")
+    assert apply(api, opportunity).status_code == 201
+    assert Volunteer.objects.get().name == "Ana Silva"
+
+
+@pytest.mark.parametrize("status", ["draft", "on_hold", "filled", "closed"])
+def test_only_open_opportunities_accept_applications(api, status):
+    closed = OpportunityFactory(status=status, title="Secret draft title")
+    response = apply(api, closed)
+    assert response.status_code == 400
+    message = response.json()["opportunity"][0]
+    assert "No open opportunity" in message
+    assert "Secret" not in message  # a draft's title never leaks
+    assert not Application.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("email", "not-an-email"), ("opportunity", "123"), ("name", ""), ("message", ["a list"])],
+)
+def test_bad_input_names_the_field(api, opportunity, field, value):
+    response = apply(api, opportunity, **{field: value})
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_managers_are_emailed_after_commit(api, opportunity, project_manager, django_capture_on_commit_callbacks):
+    UserFactory(email="inactive@example.org", is_active=False)
+    opportunity.project.managers.add(UserFactory(email="second@example.org"))
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = apply(api, opportunity, message="Hello!")
+    assert response.status_code == 201
+    assert mail.outbox == []  # nothing before the transaction commits
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert sorted(message.to) == ["manager@example.org", "second@example.org"]
+    assert "Data Analyst" in message.subject
+    assert "Ana Silva <ana@example.com>" in message.body
+    assert "Hello!" in message.body
+
+
+def test_a_repeated_application_sends_no_second_email(api, opportunity, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(api, opportunity)
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(api, opportunity)
+    assert len(mail.outbox) == 1
+
+
+def test_a_failing_mail_server_does_not_fail_the_application(api, opportunity, django_capture_on_commit_callbacks):
+    broken = override_settings(EMAIL_BACKEND="server.tests.api.test_applications.BrokenBackend")
+    with broken, django_capture_on_commit_callbacks(execute=True):
+        response = apply(api, opportunity)
+    assert response.status_code == 201
+    assert Application.objects.count() == 1
+
+
+class BrokenBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("SMTP is down")
+
+
+def test_anonymous_applications_are_throttled(api, opportunity, monkeypatch):
+    monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "applications", "2/hour")
+    assert apply(api, opportunity).status_code == 201
+    assert apply(api, opportunity).status_code == 200
+    response = apply(api, opportunity)
+    assert response.status_code == 429
+    assert "throttled" in response.json()["detail"]
+    assert response["Retry-After"]
+
+
+def test_staff_recording_applications_are_not_throttled(organizer_api, opportunity, monkeypatch):
+    monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "applications", "1/hour")
+    for _ in range(3):
+        assert apply(organizer_api, opportunity).status_code in (200, 201)

@@ -1,0 +1,108 @@
+"""POST /api/match/: the qualifier flow ranks open opportunities and stores nothing."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from server.models import Volunteer
+from server.tests.factories import (
+    CommunityOfPracticeFactory,
+    MeetingTimeFactory,
+    OpenOpportunityFactory,
+    OpportunityFactory,
+    OpportunitySkillFactory,
+    ProjectFactory,
+    RoleFactory,
+    SkillFactory,
+)
+
+pytestmark = pytest.mark.django_db
+URL = "/api/match/"
+
+
+@pytest.fixture
+def setting():
+    cop = CommunityOfPracticeFactory(name="Data Science", slug="data-science")
+    role = RoleFactory(title="Data Analyst", community_of_practice=cop)
+    python = SkillFactory(name="Python")
+    best = OpenOpportunityFactory(role=role, min_hours_per_week=5)
+    OpportunitySkillFactory(opportunity=best, skill=python, level=4)
+    weaker = OpenOpportunityFactory(min_hours_per_week=20)
+    OpportunitySkillFactory(opportunity=weaker, skill=python, level=4)
+    draft = OpportunityFactory(role=role)
+    return {"role": role, "best": best, "weaker": weaker, "draft": draft}
+
+
+def test_ranks_open_opportunities_with_breakdown(api, setting):
+    response = api.post(
+        URL,
+        {
+            "community_of_practice": "data-science",
+            "roles": [setting["role"].pk],
+            "skills": [{"name": "python", "level": 2}],
+            "max_hours_per_week": 10,
+        },
+    )
+    assert response.status_code == 200, response.json()
+    results = response.json()["results"]
+    assert [r["opportunity"]["id"] for r in results] == [str(setting["best"].pk), str(setting["weaker"].pk)]
+    top = results[0]
+    # skills 2/4 = 0.5; hours 10 ≥ 5; no meeting times; the role is one of the volunteer's.
+    assert top["breakdown"] == {"skills": 0.5, "hours": 1.0, "availability": 1.0, "interest": 1.0}
+    assert top["score"] == 75.0
+    assert top["opportunity"]["required_skills"] == [{"name": "Python", "level": 4}]
+    assert not Volunteer.objects.exists()  # stores nothing
+
+
+def test_empty_profile_and_limit(api, setting):
+    response = api.post(URL, {"limit": 1})
+    assert response.status_code == 200
+    assert len(response.json()["results"]) == 1
+
+
+def test_availability_against_meeting_times(api):
+    project = ProjectFactory(timezone="America/Los_Angeles")
+    MeetingTimeFactory(project=project, weekday=0, start=18 * 60, end=19 * 60)
+    opportunity = OpenOpportunityFactory(project=project)
+    # Mon 21:00-22:00 in New York is Mon 18:00-19:00 in Los Angeles.
+    body = {"timezone": "America/New_York", "availability": "Mon 21:00-22:00"}
+    result = api.post(URL, body).json()["results"][0]
+    assert result["opportunity"]["id"] == str(opportunity.pk)
+    assert result["breakdown"]["availability"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "text"),
+    [
+        ({"skills": [{"name": "Cobol", "level": 3}]}, "skills", "Cobol"),
+        ({"skills": [{"name": "Python", "level": 9}]}, "skills", "less than or equal to 5"),
+        ({"availability": "Mon 25:00-26:00"}, "availability", "Mon 25:00-26:00"),
+        ({"timezone": "Mars/Olympus"}, "timezone", "Mars/Olympus"),
+        ({"max_hours_per_week": 0}, "max_hours_per_week", "greater than or equal to 1"),
+        ({"max_hours_per_week": 41}, "max_hours_per_week", "less than or equal to 40"),
+        ({"limit": 101}, "limit", "less than or equal to 100"),
+        ({"roles": [999999]}, "roles", "999999"),
+        ({"community_of_practice": "astrology"}, "community_of_practice", "astrology"),
+        ({"roles": "Data Analyst"}, "roles", ""),
+    ],
+)
+def test_bad_input_is_400_naming_field_and_value(api, setting, body, field, text):
+    response = api.post(URL, body)
+    assert response.status_code == 400
+    assert field in response.json()
+    assert text in str(response.json()[field])
+
+
+def test_constant_queries_whatever_the_number_of_results(api, setting):
+    def queries(limit):
+        with CaptureQueriesContext(connection) as captured:
+            response = api.post(URL, {"limit": limit})
+        return len(captured), len(response.json()["results"])
+
+    few, got_one = queries(1)
+    many, got_all = queries(100)
+    assert (got_one, got_all) == (1, 2)
+    OpenOpportunityFactory.create_batch(10)
+    more, got_more = queries(100)
+    assert got_more == 12
+    assert few == many == more
