@@ -546,6 +546,9 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
     meeting_minutes = sum(end - start for start, end in meetings)
     coverage = _Coverage(meetings, reference)
 
+    # Hours and interest take few distinct values: each is computed once per distinct input.
+    hours_for: dict[int | None, float] = {}
+    interest_for: dict[tuple, float] = {}
     scored = []
     components = []
     for index, row in enumerate(rows):
@@ -555,21 +558,25 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
             availability = not_given
         else:  # slots on days far from every meeting were not loaded: they cover nothing
             availability = coverage.minutes(slots.get(pk, ()), tz_name) / meeting_minutes
-        parts = (
-            skills_component(required=need.required, preferred=need.preferred, levels=own_levels)
-            if own_levels
-            else without_skills,
-            hours_component(max_hours=max_hours, min_hours=need.min_hours),
-            availability,
-            _interest(
+        hours = hours_for.get(max_hours)
+        if hours is None:
+            hours = hours_for[max_hours] = hours_component(max_hours=max_hours, min_hours=need.min_hours)
+        key = (roles_chosen, community_id is None, community_id == role_community)
+        interest = interest_for.get(key)
+        if interest is None:
+            interest = interest_for[key] = _interest(
                 wants_role=roles_chosen == 2,
                 gave_roles=roles_chosen is not None,
                 same_community=community_id is not None and community_id == role_community,
                 gave_community=community_id is not None,
-            ),
+            )
+        skills = (
+            skills_component(required=need.required, preferred=need.preferred, levels=own_levels)
+            if own_levels
+            else without_skills
         )
-        scored.append((-_combine(*parts), index))
-        components.append(parts)
+        scored.append((-_combine(skills, hours, availability, interest), index))
+        components.append((skills, hours, availability, interest))
     # Best scores first; among equal scores by name (ignoring case), then email. Only the rows
     # tied with the last place need their names compared.
     cutoff = heapq.nsmallest(limit, scored)[-1][0]
