@@ -472,11 +472,13 @@ def rank_opportunities(*, profile: Profile, limit: int = 20, queryset=None) -> l
     for _, index in best:
         found = by_pk.get(_pk(Opportunity, rows[index][0]))
         if found is not None:
-            matches.append(OpportunityMatch(found, *evaluate(**dict(zip(_PARTS, components[index], strict=True)))))
+            matches.append(OpportunityMatch(found, *_evaluate(components[index])))
     return matches
 
 
-_PARTS = ("skills", "hours", "availability", "interest")
+def _evaluate(parts: tuple[float, float, float, float]) -> tuple[float, Breakdown]:
+    skills, hours, availability, interest = parts
+    return evaluate(skills=skills, hours=hours, availability=availability, interest=interest)
 
 
 def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None) -> list[VolunteerMatch]:
@@ -590,5 +592,5 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
     for item in best:
         found = by_pk.get(_pk(Volunteer, rows[item[-1]][0]))
         if found is not None:
-            matches.append(VolunteerMatch(found, *evaluate(**dict(zip(_PARTS, components[item[-1]], strict=True)))))
+            matches.append(VolunteerMatch(found, *_evaluate(components[item[-1]])))
     return matches
