@@ -161,7 +161,6 @@ def naive_rank_volunteers(opportunity, queryset, limit=10):
 
     reference = matching.reference_date()
     need = matching._need_for(opportunity, reference)
-    need = matching.Need(**{**need.__dict__, "role_community_id": opportunity.role.community_of_practice_id})
     scored = []
     for volunteer in queryset.filter(status="active"):
         profile = matching.profile_for_volunteer(volunteer)  # three queries per volunteer

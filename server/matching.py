@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Case, Exists, F, Max, OuterRef, Subquery, Value, When
+from django.db.models import F
 from django.utils import timezone
 
 from server.models import (
@@ -42,7 +42,6 @@ from server.models import (
     MeetingTime,
     Opportunity,
     OpportunitySkill,
-    Role,
     Volunteer,
     VolunteerSkill,
 )
@@ -331,39 +330,41 @@ def _meetings_by_project(meeting_times) -> dict[int, list[tuple[int, int, int]]]
     return meetings
 
 
-def _need_for(opportunity: Opportunity, reference: date) -> Need:
-    """One opportunity as a Need in two queries (its skills; its project's meeting times).
-
-    The role's community is left out: rank_volunteers reads it in its volunteer query.
-    """
-    required, preferred = {}, {}
-    for skill_id, level, kind in OpportunitySkill.objects.filter(opportunity=opportunity).values_list(
-        "skill_id", "level", "kind"
-    ):
-        (required if kind == OpportunitySkill.Kind.REQUIRED else preferred)[skill_id] = level
+def _need_for(opportunity: Opportunity, reference: date) -> Need | None:
+    """One saved opportunity as a Need, in one query: its row joined to its project's meeting
+    times and its skills (a handful of rows, meetings × skills). None when it is not saved."""
     rows = list(
-        MeetingTime.objects.filter(project_id=opportunity.project_id)
+        Opportunity.objects.filter(pk=opportunity.pk)
         .order_by()
-        .values_list("weekday", "start", "end", "project__timezone")
+        .values_list(
+            "min_hours_per_week",
+            "role_id",
+            "role__community_of_practice_id",
+            "project__timezone",
+            "project__meeting_times__weekday",
+            "project__meeting_times__start",
+            "project__meeting_times__end",
+            "skill_requirements__skill_id",
+            "skill_requirements__level",
+            "skill_requirements__kind",
+        )
     )
-    meetings = utc_week_intervals(rows, rows[0][3], reference) if rows else []
+    if not rows:
+        return None
+    min_hours, role_id, role_community_id, tz_name = rows[0][:4]
+    meetings = {row[4:7] for row in rows if row[4] is not None}
+    required, preferred = {}, {}
+    for *_, skill_id, level, kind in rows:
+        if skill_id is not None:
+            (required if kind == OpportunitySkill.Kind.REQUIRED else preferred)[skill_id] = level
     return Need(
-        min_hours=opportunity.min_hours_per_week,
-        role_id=opportunity.role_id,
+        min_hours=min_hours,
+        role_id=role_id,
+        role_community_id=role_community_id,
         required=required,
         preferred=preferred,
-        meetings=meetings,
+        meetings=utc_week_intervals(sorted(meetings), tz_name, reference),
     )
-
-
-def _days_near(intervals: list[Interval]) -> set[int]:
-    """Local weekdays on which a slot can touch these UTC-week intervals: a zone is at most 14
-    hours from UTC, so a slot's local day is within one day of the UTC days it falls on."""
-    days: set[int] = set()
-    for start, end in intervals:
-        for day in range(start // MINUTES_PER_DAY, (end - 1) // MINUTES_PER_DAY + 1):
-            days.update({(day - 1) % 7, day % 7, (day + 1) % 7})
-    return days
 
 
 class _Coverage:
@@ -485,46 +486,35 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
     """The `limit` best active volunteers for an opportunity, best first.
 
     `queryset` (optional) narrows the candidates and is where the returned Volunteer objects
-    come from. Ties: name (ignoring case), then email. At most six queries: the opportunity's
-    skills and meeting times, the volunteers, their levels in the skills asked, their
-    availability on days near a meeting, and the winners.
+    come from. Ties: name (ignoring case), then email. At most six queries: the opportunity
+    (with its skills and meeting times), the volunteers, their roles of interest, their levels
+    in the skills asked, their availability (when the project meets), and the winners.
     """
     if limit <= 0:
         return []
     reference = reference_date()
     need = _need_for(opportunity, reference)
+    if need is None:
+        return []
     meetings = need.meetings
     source = Volunteer.objects.all() if queryset is None else queryset
     candidates = source.filter(status=Volunteer.Status.ACTIVE).order_by().select_related(None).prefetch_related(None)
-    # 2: the opportunity's role is among theirs; 1: they chose other roles only; NULL: none.
-    roles = (
-        Volunteer.roles.through.objects.filter(volunteer_id=OuterRef("pk"))
-        .order_by()
-        .values("volunteer_id")
-        .annotate(interest=Max(Case(When(role_id=need.role_id, then=Value(2)), default=Value(1))))
-        .values("interest")
-    )
-    annotations = {
-        "roles_chosen": Subquery(roles),
-        "role_community": Subquery(Role.objects.filter(pk=need.role_id).values("community_of_practice_id")[:1]),
-    }
-    # Only slots on days near a meeting are loaded; when that leaves days out, whether someone
-    # gave any availability at all ("not given" scores 0.5, "given but elsewhere" 0) is asked here.
-    days = _days_near(meetings)
-    some_days = bool(meetings) and len(days) < 7
-    if some_days:
-        annotations["gave_availability"] = Exists(AvailabilitySlot.objects.filter(volunteer_id=OuterRef("pk")))
     rows = _rows(
-        candidates.annotate(**annotations).values_list(
-            "pk", "name", "email", "community_of_practice_id", "max_hours_per_week", "timezone", *annotations
-        )
+        candidates.values_list("pk", "name", "email", "community_of_practice_id", "max_hours_per_week", "timezone")
     )
     if not rows:
         return []
-    # Without a narrowing queryset, reading every volunteer's rows is cheaper than filtering them
-    # by IN (subquery) on SQLite; the rows of anyone not ranked are never looked at.
+    # The rows below are read whole rather than correlated per volunteer in the query above
+    # (three times cheaper on SQLite). Without a narrowing queryset every volunteer's rows are
+    # read, which beats IN (subquery); the rows of anyone not ranked are never looked at.
     narrow = {"volunteer__in": candidates.values("pk")} if queryset is not None else {}
-
+    chose_roles, wants_role = set(), set()
+    for volunteer_id, role_id in _rows(
+        Volunteer.roles.through.objects.filter(**narrow).order_by().values_list("volunteer_id", "role_id")
+    ):
+        chose_roles.add(volunteer_id)
+        if role_id == need.role_id:
+            wants_role.add(volunteer_id)
     asked = need.required.keys() | need.preferred.keys()
     levels: dict[object, dict[int, int]] = defaultdict(dict)
     if asked:
@@ -537,9 +527,7 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
     slots: dict[object, list] = defaultdict(list)
     if meetings:
         for volunteer_id, weekday, start, end in _rows(
-            AvailabilitySlot.objects.filter(**({"weekday__in": days} if some_days else {}), **narrow)
-            .order_by()
-            .values_list("volunteer_id", "weekday", "start", "end")
+            AvailabilitySlot.objects.filter(**narrow).order_by().values_list("volunteer_id", "weekday", "start", "end")
         ):
             slots[volunteer_id].append((weekday, start, end))
 
@@ -554,22 +542,20 @@ def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None)
     scored = []
     components = []
     for index, row in enumerate(rows):
-        pk, name, email, community_id, max_hours, tz_name, roles_chosen, role_community, *gave = row
+        pk, name, email, community_id, max_hours, tz_name = row
         own_levels = levels.get(pk)
-        if not meetings or not (gave[0] if some_days else pk in slots):
-            availability = not_given
-        else:  # slots on days far from every meeting were not loaded: they cover nothing
-            availability = coverage.minutes(slots.get(pk, ()), tz_name) / meeting_minutes
+        own_slots = slots.get(pk)
+        availability = coverage.minutes(own_slots, tz_name) / meeting_minutes if own_slots else not_given
         hours = hours_for.get(max_hours)
         if hours is None:
             hours = hours_for[max_hours] = hours_component(max_hours=max_hours, min_hours=need.min_hours)
-        key = (roles_chosen, community_id is None, community_id == role_community)
+        key = (pk in wants_role, pk in chose_roles, community_id)
         interest = interest_for.get(key)
         if interest is None:
             interest = interest_for[key] = _interest(
-                wants_role=roles_chosen == 2,
-                gave_roles=roles_chosen is not None,
-                same_community=community_id is not None and community_id == role_community,
+                wants_role=key[0],
+                gave_roles=key[1],
+                same_community=community_id is not None and community_id == need.role_community_id,
                 gave_community=community_id is not None,
             )
         skills = (
