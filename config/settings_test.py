@@ -11,6 +11,9 @@ from config.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
-# The test client and the browser tests' live server speak plain HTTP; production's redirect to
-# HTTPS is checked in server/tests/test_production.py and by CI against `make serve`.
+# The test client and the browser tests' live server speak plain HTTP on localhost; the
+# production defaults (HTTPS redirect, secure cookies) are tested through subprocesses with
+# production variables in server/tests/test_production.py.
 SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False

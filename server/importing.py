@@ -20,6 +20,7 @@ written in bulk too, with the importing user and the reason "CSV import".
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import uuid
 from collections import defaultdict
@@ -286,8 +287,10 @@ class Kind:
                 default = model_field.default
                 if getattr(model_field, "auto_now", False) or default is timezone.now:
                     self._base_row[model_field.attname] = self.now
-                elif default is uuid.uuid4:
+                elif default is uuid.uuid4 and model_field.attname not in self.scalar.values():
                     self._per_row.append(model_field.attname)
+                elif default is uuid.uuid4:
+                    self._base_row[model_field.attname] = None  # comes from the row's state
                 else:
                     self._base_row[model_field.attname] = model_field.get_default()
         row = dict(self._base_row)
@@ -823,6 +826,18 @@ def run_import(
         report.errors = header_errors
         return report
 
+    # The plan holds a few small containers per row; with 100k rows CPython's cyclic collector
+    # would walk them all again and again (none of them form cycles), so it pauses meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(handler, positions, rows, report, progress, dry_run)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(handler, positions, rows, report, progress, dry_run) -> ImportReport:
     try:
         plan = _plan(handler, positions, rows, report, progress)
     except CellError as error:  # a file that stops being CSV half way
