@@ -2,7 +2,9 @@
 
 GUNICORN_WORKERS   processes (default 2 x CPU cores + 1)
 GUNICORN_THREADS   threads per process (default 4): requests mostly wait on PostgreSQL
-GUNICORN_TIMEOUT   seconds before a stuck worker is killed and replaced (default 30)
+GUNICORN_TIMEOUT   seconds without a heartbeat before a wedged worker process is replaced (default 30).
+                   With threads the heartbeat continues while a request runs, so a long admin
+                   import (100k rows: about a minute) is not cut short.
 PORT / GUNICORN_BIND  where to listen (default 0.0.0.0:8000)
 """
 
