@@ -32,3 +32,22 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # No control socket: it lives in $HOME by default, where several servers on one machine (or a
 # read-only container home) would collide. Manage workers with signals instead.
 control_socket_disable = True
+# gunicorn's own messages as JSON lines too (the same formatter as Django's logs, times in UTC);
+# access lines are already JSON through access_log_format and are written as they are.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "raw": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+        "console": {"class": "logging.StreamHandler", "formatter": "raw", "stream": "ext://sys.stdout"},
+    },
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+    },
+    "root": {"level": "INFO", "handlers": []},
+}

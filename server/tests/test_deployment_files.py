@@ -111,3 +111,32 @@ def test_the_health_check_names_an_allowed_host(monkeypatch):
     assert healthcheck.host_header() == "jobs.example.org"
     monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "*")
     assert healthcheck.host_header() == "localhost"
+
+
+def test_gunicorn_accepts_the_configuration_and_loads_the_app(tmp_path):
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "GUNICORN_"))},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        "DJANGO_SECRET_KEY": "gunicorn-check-only-" + "x" * 40,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "GUNICORN_WORKERS": "3",
+        "PORT": "8599",
+    }
+    gunicorn = Path(os.sys.executable).parent / "gunicorn"
+    result = subprocess.run(
+        [str(gunicorn), "--check-config", "--print-config", "--config", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    settings = {
+        name.strip(): value.strip()
+        for name, value in (line.split(" = ", 1) for line in result.stdout.splitlines() if " = " in line)
+    }
+    assert settings["workers"] == "3"
+    assert settings["worker_class"] == "gthread"
+    assert settings["bind"] == "['0.0.0.0:8599']"
+    assert settings["control_socket_disable"] == "True"
