@@ -106,6 +106,12 @@ class BaseAdmin(ModelAdmin, ImportExportModelAdmin):
 class HistoryAdmin(SimpleHistoryAdmin, BaseAdmin):
     """BaseAdmin plus django-simple-history's history pages (styled by unfold.contrib.simple_history)."""
 
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history checks permissions on the *old* version, which may have belonged to
+        # another project; the row as it is now must be in the user's scope too.
+        self.get_scoped_object_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
 
 class PageAnnotatingChangeList(ChangeList):
     """Lets an admin add per-row figures for the shown page in one extra query (`annotate_page`)."""

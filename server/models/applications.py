@@ -35,6 +35,8 @@ class Application(models.Model):
     class Meta:
         default_permissions = CSV_DEFAULT_PERMISSIONS
         ordering = ["-created_at"]
+        # The admin list's order (Meta.ordering plus the "-pk" the admin adds for a total order).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="application_admin_list_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["opportunity", "volunteer"],

@@ -53,7 +53,11 @@ class Volunteer(models.Model):
     class Meta:
         default_permissions = CSV_DEFAULT_PERMISSIONS
         ordering = ["name", "email"]
-        indexes = [models.Index(fields=["name", "email"], name="volunteer_name_email")]
+        indexes = [
+            models.Index(fields=["name", "email"], name="volunteer_name_email"),
+            # The admin list's order (Meta.ordering plus the "-pk" the admin adds for a total order).
+            models.Index(fields=["name", "email", "-id"], name="volunteer_admin_list_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),
