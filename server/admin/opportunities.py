@@ -21,6 +21,7 @@ from server.admin.base import HistoryAdmin
 from server.admin.filters import DayRangeFilter
 from server.models import Application, Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
 from server.permissions import applications_managed_by, manages_project, projects_managed_by
+from server.resources import OpportunityResource
 
 Status = Opportunity.Status
 
@@ -139,6 +140,7 @@ class OpportunityApplicationInline(TabularInline):
 
 @admin.register(Opportunity)
 class OpportunityAdmin(HistoryAdmin):
+    resource_classes = [OpportunityResource]
     list_display = [
         "title",
         "project",

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.db.models.functions import Lower
 
-from server.models import CommunityOfPractice, Opportunity, Project, Role, Skill
+from server.models import CommunityOfPractice, Opportunity, OpportunitySkill, Project, Role, Skill
 
 
 class SkillNamesField(forms.ModelMultipleChoiceField):
@@ -32,9 +32,12 @@ class SkillNamesField(forms.ModelMultipleChoiceField):
 class SkillNamesFilter(django_filters.ModelMultipleChoiceFilter):
     field_class = SkillNamesField
 
-    def get_filter_predicate(self, v):
-        # to_field_name="name" documents the parameter as names; the lookup itself is by skill.
-        return {self.field_name: v.pk}
+    def filter(self, qs, value):
+        # One subquery per skill asked ("all of them"), driven by the skill's index: no join, so
+        # no DISTINCT over whole rows. to_field_name="name" only documents the parameter as names.
+        for skill in value or ():
+            qs = qs.filter(pk__in=OpportunitySkill.objects.filter(skill=skill).values("opportunity_id"))
+        return qs
 
 
 class OpportunityFilter(django_filters.FilterSet):

@@ -4,13 +4,10 @@ these classes only decide whether a caller may write at all.
 
 from rest_framework import permissions
 
+from server.api.selectors import is_staff
 from server.permissions import can_see_all_projects
 
 _MODEL_PERMISSION = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
-
-
-def is_staff(user) -> bool:
-    return bool(user and user.is_authenticated and user.is_active and user.is_staff)
 
 
 class ReadAnyoneWriteStaff(permissions.BasePermission):

@@ -8,11 +8,12 @@ from django.db.models.functions import Lower
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from server.api.selectors import attach_item_data, meeting_time_data
 from server.matching import Profile
 from server.models import Application, CommunityOfPractice, Opportunity, Project, Role, Skill
 from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
 from server.models.opportunities import OpportunitySkill
-from server.schedule import DAY_ABBREVIATIONS, ScheduleError, format_time, is_valid_timezone, parse_schedule
+from server.schedule import DAY_ABBREVIATIONS, ScheduleError, is_valid_timezone, parse_schedule
 
 # --- small nested shapes --------------------------------------------------------------------
 
@@ -70,28 +71,30 @@ class MeetingTimeSerializer(serializers.Serializer):
     timezone = serializers.CharField(read_only=True, help_text="The project's IANA time zone")
 
     def to_representation(self, instance):
-        return {
-            "label": instance.label,
-            "weekday": DAY_ABBREVIATIONS[instance.weekday],
-            "start": format_time(instance.start),
-            "end": format_time(instance.end),
-            "timezone": instance.project.timezone,
-        }
+        return meeting_time_data(instance, instance.project.timezone)
 
 
-def _meeting_times(project):
-    # The prefetched rows do not know their project; give them the one already loaded.
-    meetings = list(project.meeting_times.all())
-    for meeting in meetings:
-        meeting.project = project
-    return MeetingTimeSerializer(meetings, many=True).data
+def _meeting_times(project) -> list[dict]:
+    # Plain dicts rather than a serializer per row: a page of 100 items would build 100 of them.
+    return [meeting_time_data(meeting, project.timezone) for meeting in project.meeting_times.all()]
 
 
 # --- opportunities --------------------------------------------------------------------------
 
 
+class OpportunityListSerializer(serializers.ListSerializer):
+    def to_representation(self, data):
+        items = list(data.all() if hasattr(data, "all") else data)
+        attach_item_data(items)  # the whole page's skills and meeting times in two queries
+        return super().to_representation(items)
+
+
 class OpportunitySerializer(serializers.ModelSerializer):
-    """The opportunity item of DESIGN.md, for lists, details and the match results."""
+    """The opportunity item of DESIGN.md, for lists, details and the match results.
+
+    Give it rows from selectors.with_item_data; the nested parts are loaded by
+    selectors.attach_item_data (for a whole list at once when serializing many).
+    """
 
     project = ProjectRefSerializer(read_only=True)
     role = RoleRefSerializer(read_only=True)
@@ -122,6 +125,7 @@ class OpportunitySerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = fields
+        list_serializer_class = OpportunityListSerializer
 
     @extend_schema_field(SkillLevelSerializer(many=True))
     def get_required_skills(self, opportunity):
@@ -133,13 +137,13 @@ class OpportunitySerializer(serializers.ModelSerializer):
 
     @extend_schema_field(MeetingTimeSerializer(many=True))
     def get_meeting_times(self, opportunity):
-        return _meeting_times(opportunity.project)
+        attach_item_data([opportunity])
+        return opportunity.item_meeting_times
 
     @staticmethod
     def _skills(opportunity, kind):
-        # Prefetched in the model's order (kind, skill name), so this keeps names in order.
-        rows = [row for row in opportunity.skill_requirements.all() if row.kind == kind]
-        return [{"name": row.skill.name, "level": row.level} for row in rows]
+        attach_item_data([opportunity])
+        return opportunity.item_skills[kind]
 
 
 class OpportunityWriteSerializer(serializers.ModelSerializer):

@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import DatabaseError, connection
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, filters, mixins, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -17,11 +17,12 @@ from server import services
 from server.api import serializers
 from server.api.exceptions import as_drf_validation_error
 from server.api.filters import OpportunityFilter, RoleFilter, SkillFilter
-from server.api.permissions import ReadAnyoneWriteStaff, is_staff, may_manage_project
+from server.api.permissions import ReadAnyoneWriteStaff, may_manage_project
+from server.api.selectors import attach_item_data, is_staff, opportunities_for, with_item_data
 from server.api.throttling import ApplicationRateThrottle
+from server.api.validation import RejectNulCharacters
 from server.matching import rank_opportunities
-from server.models import CommunityOfPractice, MeetingTime, Opportunity, OpportunitySkill, Project, Role, Skill
-from server.permissions import can_see_all_projects
+from server.models import CommunityOfPractice, MeetingTime, Opportunity, Project, Role, Skill
 
 
 @contextmanager
@@ -42,27 +43,6 @@ class StableOrderingFilter(filters.OrderingFilter):
             if tiebreaker.lstrip("-") not in {field.lstrip("-") for field in ordering}:
                 ordering.append(tiebreaker)
         return ordering
-
-
-def opportunities_for(user):
-    """What a caller may read: organizers everything; project managers their projects'
-    opportunities in any status plus everyone's public ones; anyone else the public ones."""
-    queryset = Opportunity.objects.all()
-    if not is_staff(user):
-        return queryset.public()
-    if can_see_all_projects(user):
-        return queryset
-    managed = Project.objects.filter(managers=user).values("pk")
-    public = Opportunity.objects.public().values("pk")
-    return queryset.filter(Q(project__in=managed) | Q(pk__in=public))
-
-
-def with_item_data(queryset):
-    """Everything the opportunity item shows, in a constant number of queries per page."""
-    return queryset.select_related("project", "role__community_of_practice").prefetch_related(
-        Prefetch("skill_requirements", queryset=OpportunitySkill.objects.select_related("skill")),
-        Prefetch("project__meeting_times", queryset=MeetingTime.objects.order_by("weekday", "start", "end")),
-    )
 
 
 @extend_schema_view(
@@ -87,7 +67,7 @@ def with_item_data(queryset):
     ),
     destroy=extend_schema(summary="Delete an opportunity (organizers)"),
 )
-class OpportunityViewSet(viewsets.ModelViewSet):
+class OpportunityViewSet(RejectNulCharacters, viewsets.ModelViewSet):
     serializer_class = serializers.OpportunitySerializer
     permission_classes = [ReadAnyoneWriteStaff]
     filter_backends = [*viewsets.ModelViewSet.filter_backends, filters.SearchFilter, StableOrderingFilter]
@@ -150,21 +130,21 @@ class OpportunityViewSet(viewsets.ModelViewSet):
     list=extend_schema(summary="List communities of practice"),
     retrieve=extend_schema(summary="One community of practice"),
 )
-class CommunityViewSet(viewsets.ReadOnlyModelViewSet):
+class CommunityViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = CommunityOfPractice.objects.order_by("name")
     serializer_class = serializers.CommunitySerializer
     lookup_field = "slug"
 
 
 @extend_schema_view(list=extend_schema(summary="List roles"), retrieve=extend_schema(summary="One role"))
-class RoleViewSet(viewsets.ReadOnlyModelViewSet):
+class RoleViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = Role.objects.select_related("community_of_practice").order_by("title", "community_of_practice__name")
     serializer_class = serializers.RoleSerializer
     filterset_class = RoleFilter
 
 
 @extend_schema_view(list=extend_schema(summary="List skills"), retrieve=extend_schema(summary="One skill"))
-class SkillViewSet(viewsets.ReadOnlyModelViewSet):
+class SkillViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = Skill.objects.prefetch_related(
         Prefetch("communities_of_practice", queryset=CommunityOfPractice.objects.order_by("name"))
     ).order_by("name")
@@ -175,7 +155,7 @@ class SkillViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="List projects"), retrieve=extend_schema(summary="One project"))
-class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = Project.objects.prefetch_related(
         Prefetch("meeting_times", queryset=MeetingTime.objects.order_by("weekday", "start", "end"))
     ).order_by("name")
@@ -183,7 +163,7 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
 
-class ApplicationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+class ApplicationViewSet(RejectNulCharacters, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.ApplicationCreateSerializer
     throttle_classes = [ApplicationRateThrottle]
 
@@ -213,7 +193,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
         return Response(body, status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
 
 
-class MatchView(APIView):
+class MatchView(RejectNulCharacters, APIView):
     """The qualifier flow: rank open opportunities for a volunteer's answers (stores nothing)."""
 
     @extend_schema(
@@ -230,11 +210,12 @@ class MatchView(APIView):
             limit=serializer.validated_data["limit"],
             queryset=with_item_data(Opportunity.objects.all()),
         )
+        attach_item_data([match.opportunity for match in matches])
         context = {"request": request}
         return Response({"results": serializers.MatchSerializer(matches, many=True, context=context).data})
 
 
-class TokenView(APIView):
+class TokenView(RejectNulCharacters, APIView):
     """Exchange a staff user's email and password for an API token."""
 
     authentication_classes = []

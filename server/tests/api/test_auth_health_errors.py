@@ -122,3 +122,22 @@ class TestErrors:
             "/api/health/",
         ]:
             assert path in paths
+
+
+class TestNulCharacters:
+    """PostgreSQL refuses NUL in text: the API answers 400 (or 404 in a path) before any query."""
+
+    def test_in_a_query_parameter(self, api):
+        response = api.get("/api/opportunities/", {"project": "food\x00oasis"})
+        assert response.status_code == 400
+        assert response.json() == {"project": ["Null characters are not allowed."]}
+
+    def test_in_a_body_field(self, api):
+        response = api.post("/api/match/", {"community_of_practice": "data\x00", "skills": []})
+        assert response.status_code == 400
+        assert response.json() == {"community_of_practice": ["Null characters are not allowed."]}
+        response = api.post("/api/match/", {"skills": [{"name": "Py\x00", "level": 1}]})
+        assert response.json() == {"skills.0.name": ["Null characters are not allowed."]}
+
+    def test_in_a_path(self, api):
+        assert api.get("/api/communities/a%00b/").status_code == 404

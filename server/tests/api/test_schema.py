@@ -10,6 +10,8 @@ import pytest
 import schemathesis
 from django.core.cache import cache
 from django.core.handlers.wsgi import WSGIHandler
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from rest_framework.authtoken.models import Token
@@ -47,7 +49,15 @@ def api_schema(catalog, monkeypatch):
     for opportunity in [OpenOpportunityFactory(project=project, role=role), OpportunityFactory(project=project)]:
         for skill in skills:
             OpportunitySkillFactory(opportunity=opportunity, skill=skill)
-    return schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+    # Requests go through the real WSGI handler in this thread and this test's transaction. Like
+    # Django's test client, keep the handler from closing that connection after each request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/schema/", WSGIHandler())
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def run(schema, headers):
