@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('server', '0003_import_export_permissions'),
+        ('server', '0002_opportunity_status_expires_index'),
     ]
 
     operations = [
