@@ -36,6 +36,12 @@ class BaseAdmin(ModelAdmin, ImportExportModelAdmin):
         """Whether the user may work on this row; admins of scoped models override it."""
         return True
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            # A scheme-less link ("github.com/hackforla") becomes https://, as Django 6 will do.
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def _scoped(self, request, obj) -> bool:
         if obj is None:
             return True
