@@ -357,3 +357,8 @@ SPECTACULAR_SETTINGS = {
     },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
 }
+
+# CSV import/export (django-import-export): the admin checks server.import_<model> /
+# server.export_<model> (see server/models/choices.py); only Organizers hold the import ones.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"

@@ -19,6 +19,8 @@ PROJECT_MANAGER_PERMISSIONS = (
     + ["delete_opportunityskill", "delete_requiredskill", "delete_preferredskill"]
     + [f"{action}_meetingtime" for action in ("view", "add", "change", "delete")]
     + ["view_application", "change_application", "view_volunteer"]
+    # CSV export of what they can see (the admin's scoped querysets decide which rows); never import.
+    + [f"export_{model}" for model in (*_CATALOG, "opportunity", "application")]
 )
 
 

@@ -25,6 +25,7 @@ import io
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
@@ -47,9 +48,11 @@ from server.models import (
     Volunteer,
     VolunteerSkill,
 )
-from server.widgets import CellError, unescape_formula
+from server.widgets import CellError, split_list, unescape_formula
 
 BATCH = 2000
+MEMO_LIMIT = 50_000  # distinct cells remembered per column
+SQLITE_CACHE_KIB = 256 * 1024
 PREVIEW_ROWS = 20
 HISTORY_REASON = "CSV import"
 
@@ -121,6 +124,9 @@ def _numbered(reader):
 def _normalise(value):
     """A cell as the widgets expect it: stripped text without the formula escape, or a typed value
     (numbers and dates from XLSX). None and whitespace become "", which means "keep"."""
+    if value.__class__ is str:
+        value = value.strip()
+        return unescape_formula(value) if value[:1] == "'" else value
     if value is None:
         return ""
     if isinstance(value, str):
@@ -187,12 +193,17 @@ class Lookups:
 
         return self._load("roles", load)
 
-    def role(self, title: str, community: int | None, *, prefer: int | None = None) -> int:
-        """The role with this title: in `community` if given; else in `prefer` if it has one
-        there; else the only role with that title."""
+    def role(self, title: str, community: int | None, *, prefer: int | None = None, held=()) -> int:
+        """The role with this title: in `community` if given; else one already `held` (so an
+        exported row re-imports as it was); else in `prefer` if it has one there; else the only
+        role with that title."""
         candidates = self._roles().get(title.lower(), [])
         if not candidates:
             raise CellError(f'"{title}" is not a role')
+        if community is None and held:
+            for pk, _ in candidates:
+                if pk in held:
+                    return pk
         if community is not None:
             for pk, cop in candidates:
                 if cop == community:
@@ -275,6 +286,7 @@ class Kind:
 
     # writing
     raw_create = False  # new rows written as plain tuples (UUID keys, so no ids to read back)
+    new_ids = None  # an iterator of keys for new rows, set by _create_raw
 
     def build(self, state):
         return self.model(**{attname: state[column] for column, attname in self.scalar.items()})
@@ -295,7 +307,7 @@ class Kind:
                     self._base_row[model_field.attname] = model_field.get_default()
         row = dict(self._base_row)
         for attname in self._per_row:
-            row[attname] = uuid.uuid4()
+            row[attname] = next(self.new_ids) if self.new_ids is not None else uuid.uuid4()
         for column, attname in self.scalar.items():
             row[attname] = state[column]
         return row
@@ -650,9 +662,10 @@ class VolunteersKind(Kind):
     def clean(self, column, value, values, current):
         if column == "roles":
             community = values.get("community_of_practice") or (current or {}).get("community_of_practice")
-            from server.widgets import split_list
-
-            return _sorted_tuple({self.lookups.role(title, None, prefer=community) for title in split_list(str(value))})
+            held = (current or {}).get("roles", ())
+            return _sorted_tuple(
+                {self.lookups.role(title, None, prefer=community, held=held) for title in split_list(str(value))}
+            )
         return super().clean(column, value, values, current)
 
     def load_existing(self):
@@ -797,6 +810,25 @@ def check_headers(kind: type[Kind], headers: list) -> tuple[dict[str, int], list
     return positions, errors
 
 
+@contextmanager
+def _bulk_write_settings(model):
+    """On SQLite, a page cache large enough for the indexes a big import touches (the default
+    2 MB makes it re-read pages it just wrote); restored afterwards."""
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {previous}")
+
+
 def _same_text(a, b) -> bool:
     return isinstance(a, str) and isinstance(b, str) and a.lower() == b.lower()
 
@@ -848,7 +880,7 @@ def _run(handler, positions, rows, report, progress, dry_run) -> ImportReport:
         return report
     if not dry_run:
         try:
-            with transaction.atomic():
+            with transaction.atomic(), _bulk_write_settings(handler.model):
                 _write(handler, plan)
         except (IntegrityError, DatabaseError) as error:
             report.errors.append(f"the database refused the import, nothing was written: {error}")
@@ -863,6 +895,9 @@ def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
     unique_values = {column: {} for column in handler.unique}  # column → value → key (final state)
     unique_rows = {column: {} for column in handler.unique}  # column → key → (number, value)
     order = [c for c in handler.columns if c not in handler.dependent]
+    # Most columns repeat a few values (communities, levels, zones, statuses): each distinct cell
+    # is read by its widget once. Only successes are kept, so every bad cell is still reported.
+    memo = {c: {} for c in order if c not in handler.key_columns}
     count = 0
     for number, cells in rows:
         count += 1
@@ -881,12 +916,19 @@ def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
             value = raw[column]
             if value == "":
                 continue
+            seen_values = memo.get(column)
+            if seen_values is not None and value.__class__ is str and value in seen_values:
+                values[column] = seen_values[value]
+                continue
             try:
                 if isinstance(value, str) and "\x00" in value:
                     raise CellError("contains a NUL character, which cannot be stored")
-                values[column] = handler.clean(column, value, values, None)
+                values[column] = cleaned = handler.clean(column, value, values, None)
             except ValueError as error:
                 row_errors.append(f"row {number}, {column}: {error}")
+            else:
+                if seen_values is not None and value.__class__ is str and len(seen_values) < MEMO_LIMIT:
+                    seen_values[value] = cleaned
         if row_errors:
             report.errors.extend(row_errors)
             continue
@@ -1039,6 +1081,9 @@ def _create_raw(handler: Kind, creates) -> None:
         tracked = [model_field.attname for model_field in history_model.tracked_fields]
         extra = (handler.now, HISTORY_REASON, "+", handler.user.pk if handler.user else None)
         history_attnames = [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    # New keys in ascending order: every index on them (the table's and its child tables') then
+    # grows at one end instead of being split at random places, which is most of SQLite's cost.
+    handler.new_ids = iter(sorted(uuid.uuid4() for _ in creates))
     for chunk in _chunks(creates, 10_000):
         rows = [handler.build_row(state) for state in chunk]
         insert_rows(model, attnames, [tuple(row[attname] for attname in attnames) for row in rows])

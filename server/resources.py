@@ -100,6 +100,13 @@ def report_to_result(report) -> Result:
     result.totals[RowResult.IMPORT_TYPE_UPDATE] = report.updated
     result.totals[RowResult.IMPORT_TYPE_SKIP] = report.unchanged
     result.total_rows = report.new + report.updated + report.unchanged
+    result.summary_items = [
+        ("new", report.new),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+        ("errors", len(report.errors)),
+    ]
+    result.preview_hidden = max(result.total_rows - len(report.preview), 0) if report.dry_run else 0
     if report.dry_run:
         types = {"new": RowResult.IMPORT_TYPE_NEW, "updated": RowResult.IMPORT_TYPE_UPDATE}
         for preview in report.preview:

@@ -13,6 +13,7 @@ from server.admin.filters import DayRangeFilter
 from server.models import Application
 from server.models.opportunities import Opportunity
 from server.permissions import applications_managed_by, manages_project
+from server.resources import ApplicationResource
 
 Status = Application.Status
 
@@ -57,6 +58,7 @@ _BULK, _ROW = _status_actions()
 
 @admin.register(Application)
 class ApplicationAdmin(HistoryAdmin):
+    resource_classes = [ApplicationResource]
     list_display = ["volunteer_name", "volunteer_email", "opportunity_title", "project", "status_label", "source",
                     "created_at"]
     list_select_related = ["volunteer", "opportunity__project"]

@@ -9,18 +9,21 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm, SelectableFieldsExportForm
 from unfold.views import ChangeList
 
-from server.permissions import can_see_all_projects
 from server.services import ServiceError
 
 
 class BaseAdmin(ModelAdmin, ImportExportModelAdmin):
     """Unfold look, Unfold-styled import/export, and a real 404 for rows out of scope."""
 
+    resource_classes = []  # set on admins of models with a CSV kind (server/resources.py)
+    import_formats = [CSV, XLSX, JSON]
+    export_formats = [CSV, XLSX, JSON]
     import_form_class = ImportForm
     export_form_class = ExportForm
     export_form_class_selectable = SelectableFieldsExportForm
@@ -56,8 +59,24 @@ class BaseAdmin(ModelAdmin, ImportExportModelAdmin):
         return PageAnnotatingChangeList
 
     def has_import_permission(self, request):
-        # Conservative default until the import/export issue lands its own rule: organizers only.
-        return can_see_all_projects(request.user) and super().has_import_permission(request)
+        # Only models with a CSV kind (resource_classes from server.resources) import, and only for
+        # holders of server.import_<model> (Organizers). Others would get an auto-generated resource.
+        return bool(self.resource_classes) and super().has_import_permission(request)
+
+    def has_export_permission(self, request):
+        # Same for export (server.export_<model>); the rows are the admin's scoped queryset.
+        return bool(self.resource_classes) and super().has_export_permission(request)
+
+    def add_success_message(self, result, request):
+        """The import's own summary; and if the data changed between preview and confirm so that
+        the import refused, say so rather than "Import finished"."""
+        report = getattr(result, "report", None)
+        if report is None:
+            return super().add_success_message(result, request)
+        if report.errors:
+            self.message_user(request, "Nothing was imported: " + "; ".join(report.errors[:10]), messages.ERROR)
+        else:
+            self.message_user(request, f"Import finished: {report.summary}.", messages.SUCCESS)
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
         # Django redirects to the index with a message; a row outside the user's scope is a 404.
@@ -87,7 +106,11 @@ class BaseAdmin(ModelAdmin, ImportExportModelAdmin):
 class HistoryAdmin(SimpleHistoryAdmin, BaseAdmin):
     """BaseAdmin plus django-simple-history's history pages (styled by unfold.contrib.simple_history)."""
 
-
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history checks permissions on the *old* version, which may have belonged to
+        # another project; the row as it is now must be in the user's scope too.
+        self.get_scoped_object_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class PageAnnotatingChangeList(ChangeList):

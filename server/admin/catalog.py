@@ -7,10 +7,12 @@ from unfold.decorators import display
 
 from server.admin.base import BaseAdmin
 from server.models import CommunityOfPractice, Role, Skill
+from server.resources import CommunityResource, RoleResource, SkillResource
 
 
 @admin.register(CommunityOfPractice)
 class CommunityOfPracticeAdmin(BaseAdmin):
+    resource_classes = [CommunityResource]
     list_display = ["name", "slug", "role_count", "skill_count"]
     search_fields = ["name", "slug", "description"]
     prepopulated_fields = {"slug": ["name"]}
@@ -34,6 +36,7 @@ class CommunityOfPracticeAdmin(BaseAdmin):
 
 @admin.register(Role)
 class RoleAdmin(BaseAdmin):
+    resource_classes = [RoleResource]
     list_display = ["title", "community_of_practice"]
     list_select_related = ["community_of_practice"]
     list_filter = [("community_of_practice", RelatedDropdownFilter)]
@@ -43,6 +46,7 @@ class RoleAdmin(BaseAdmin):
 
 @admin.register(Skill)
 class SkillAdmin(BaseAdmin):
+    resource_classes = [SkillResource]
     list_display = ["name", "communities"]
     list_filter = [("communities_of_practice", RelatedDropdownFilter)]
     search_fields = ["name", "description"]

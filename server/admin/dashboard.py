@@ -18,6 +18,7 @@ STALE_AFTER_DAYS = 30
 FILL_WINDOW_DAYS = 90
 NEW_APPLICATION_DAYS = 7
 STALE_LIMIT = 20
+BADGE_CAP = 99
 
 
 def environment_callback(request):
@@ -29,8 +30,10 @@ def new_applications_badge(request):
     """Sidebar badge: applications still in status "new" that the user can see."""
     if not request.user.is_authenticated or not request.user.has_perm("server.view_application"):
         return None
-    count = applications_managed_by(request.user).filter(status=Application.Status.NEW).count()
-    return count or None
+    # Counting stops at the cap: the badge says "99+", and a page never counts 100k rows to say it.
+    new = applications_managed_by(request.user).filter(status=Application.Status.NEW)
+    count = new.values("pk")[: BADGE_CAP + 1].count()
+    return f"{BADGE_CAP}+" if count > BADGE_CAP else (count or None)
 
 
 def median_days_to_fill(opportunities, *, now) -> float | None:
@@ -127,6 +130,7 @@ def dashboard_callback(request, context):
                             "label": "Open opportunities",
                             "data": [total for _, total in figures["open_per_community"]],
                             "backgroundColor": "var(--color-primary-600)",
+                            "maxBarThickness": 56,
                         }
                     ],
                 }

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
@@ -20,6 +21,7 @@ from server.admin.base import HistoryAdmin
 from server.admin.filters import DayRangeFilter
 from server.models import Application, Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
 from server.permissions import applications_managed_by, manages_project, projects_managed_by
+from server.resources import OpportunityResource
 
 Status = Opportunity.Status
 
@@ -138,15 +140,16 @@ class OpportunityApplicationInline(TabularInline):
 
 @admin.register(Opportunity)
 class OpportunityAdmin(HistoryAdmin):
+    resource_classes = [OpportunityResource]
     list_display = [
         "title",
         "project",
         "community_of_practice_display",
         "status_label",
-        "min_hours_per_week",
+        "hours",
         "work_environment",
         "applications_count",
-        "published_at",
+        "published_on",
     ]
     list_display_links = ["title"]
     list_select_related = ["project", "role__community_of_practice"]
@@ -183,7 +186,6 @@ class OpportunityAdmin(HistoryAdmin):
         (
             "Status",
             {
-                "classes": ["tab"],
                 "fields": [
                     "status",
                     "published_at",
@@ -253,6 +255,14 @@ class OpportunityAdmin(HistoryAdmin):
     def status_label(self, obj):
         return obj.status, obj.get_status_display()
 
+    @display(description="Hours / week", ordering="min_hours_per_week")
+    def hours(self, obj):
+        return obj.min_hours_per_week
+
+    @display(description="Published", ordering="published_at", empty_value="—")
+    def published_on(self, obj):
+        return timezone.localtime(obj.published_at).date() if obj.published_at else None
+
     @display(description="Applications")
     def applications_count(self, obj):
         total = getattr(obj, "applications_total", None)
@@ -288,6 +298,17 @@ class OpportunityAdmin(HistoryAdmin):
         opportunity = self.get_scoped_object_or_404(request, object_id)
         self._transition(request, [opportunity], name)
         return HttpResponseRedirect(request.headers.get("referer") or self._change_url(opportunity))
+
+    def get_actions_detail(self, request, object_id):
+        """On the change page offer only the transitions the posting's current status allows."""
+        actions = super().get_actions_detail(request, object_id)
+        opportunity = self.get_object(request, object_id) if object_id else None
+        if opportunity is None:
+            return actions
+        allowed = {
+            f"{name}_row" for name, (to, *_) in TRANSITIONS.items() if services.can_transition(opportunity, to)
+        }
+        return [a for a in actions if a.method.original_function_name in allowed | {"duplicate_row"}]
 
     def _change_url(self, opportunity):
         return reverse("admin:server_opportunity_change", args=[opportunity.pk])

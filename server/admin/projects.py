@@ -13,6 +13,7 @@ from unfold.decorators import display
 from server.admin.base import BaseAdmin, HistoryAdmin
 from server.models import MeetingTime, Opportunity, Project
 from server.permissions import can_see_all_projects, manages_project, meeting_times_managed_by, projects_managed_by
+from server.resources import ProjectResource
 from server.schedule import format_slot
 
 PROJECT_COLOURS = {
@@ -45,6 +46,7 @@ class MeetingTimeInline(TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(HistoryAdmin):
+    resource_classes = [ProjectResource]
     list_display = ["name", "status_label", "timezone", "open_opportunities", "meeting_count", "managers_list"]
     list_filter = [("status", ChoicesDropdownFilter), ("managers", RelatedDropdownFilter)]
     search_fields = ["name", "description", "slack_channel"]

@@ -14,6 +14,7 @@ from unfold.paginator import InfinitePaginator
 from server.admin.base import HistoryAdmin
 from server.models import Application, AvailabilitySlot, Volunteer, VolunteerSkill
 from server.permissions import applications_managed_by
+from server.resources import VolunteerResource
 
 
 class VolunteerSkillInline(TabularInline):
@@ -59,6 +60,7 @@ class VolunteerApplicationInline(TabularInline):
 
 @admin.register(Volunteer)
 class VolunteerAdmin(HistoryAdmin):
+    resource_classes = [VolunteerResource]
     list_display = [
         "name",
         "email",
@@ -87,7 +89,7 @@ class VolunteerAdmin(HistoryAdmin):
             "Interests",
             {"fields": ["community_of_practice", "roles", "experience_level", "max_hours_per_week", "timezone"]},
         ),
-        ("Notes", {"classes": ["tab"], "fields": ["notes", "people_depot_id", "created_at", "updated_at"]}),
+        ("Notes", {"fields": ["notes", "people_depot_id", "created_at", "updated_at"]}),
     ]
     inlines = [VolunteerSkillInline, AvailabilityInline, VolunteerApplicationInline]
 

@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
+from server.models.choices import CSV_DEFAULT_PERMISSIONS
 from server.models.opportunities import Opportunity
 from server.models.volunteers import Volunteer
 
@@ -32,7 +33,10 @@ class Application(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
+        default_permissions = CSV_DEFAULT_PERMISSIONS
         ordering = ["-created_at"]
+        # The admin list's order (Meta.ordering plus the "-pk" the admin adds for a total order).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="application_admin_list_order")]
         constraints = [
             models.UniqueConstraint(
                 fields=["opportunity", "volunteer"],

@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
+from server.models.choices import CSV_DEFAULT_PERMISSIONS
+
 
 class CommunityOfPractice(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -12,6 +14,7 @@ class CommunityOfPractice(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
+        default_permissions = CSV_DEFAULT_PERMISSIONS
         ordering = ["name"]
         verbose_name = "community of practice"
         verbose_name_plural = "communities of practice"
@@ -31,6 +34,7 @@ class Role(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
+        default_permissions = CSV_DEFAULT_PERMISSIONS
         ordering = ["title", "community_of_practice__name"]
         constraints = [
             models.UniqueConstraint(fields=["title", "community_of_practice"], name="role_title_cop_unique"),
@@ -46,6 +50,7 @@ class Skill(models.Model):
     description = models.TextField(blank=True)
 
     class Meta:
+        default_permissions = CSV_DEFAULT_PERMISSIONS
         ordering = ["name"]
         constraints = [models.UniqueConstraint(Lower("name"), name="skill_name_ci_unique")]
 

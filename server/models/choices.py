@@ -21,3 +21,7 @@ class ExperienceLevel(models.TextChoices):
 
 SKILL_LEVEL_MIN, SKILL_LEVEL_MAX = 1, 5
 HOURS_MIN, HOURS_MAX = 1, 40
+
+# Models with a CSV kind (DESIGN.md) get two more permissions, import_<model> and export_<model>,
+# which django-import-export's admin checks (IMPORT_EXPORT_*_PERMISSION_CODE in settings).
+CSV_DEFAULT_PERMISSIONS = ("add", "change", "delete", "view", "import", "export")

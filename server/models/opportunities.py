@@ -7,7 +7,14 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from server.models.catalog import Role, Skill
-from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, ExperienceLevel
+from server.models.choices import (
+    CSV_DEFAULT_PERMISSIONS,
+    HOURS_MAX,
+    HOURS_MIN,
+    SKILL_LEVEL_MAX,
+    SKILL_LEVEL_MIN,
+    ExperienceLevel,
+)
 from server.models.projects import Project
 
 
@@ -74,6 +81,7 @@ class Opportunity(models.Model):
     objects = OpportunityQuerySet.as_manager()
 
     class Meta:
+        default_permissions = CSV_DEFAULT_PERMISSIONS
         ordering = ["-published_at", "-created_at"]
         verbose_name_plural = "opportunities"
         indexes = [
@@ -81,6 +89,9 @@ class Opportunity(models.Model):
             models.Index(fields=["project", "status"], name="opportunity_project_status"),
             # The public filter (open and not expired) and its count, index-only: the API's list.
             models.Index(fields=["status", "expires_on"], name="opportunity_status_expires"),
+            # The admin list's order (Meta.ordering plus the pk the admin adds): the first page of
+            # 100k rows is read from the index instead of sorting the table.
+            models.Index(fields=["-published_at", "-created_at", "-id"], name="opportunity_admin_list_order"),
         ]
         constraints = [
             models.CheckConstraint(

@@ -4,7 +4,7 @@ from django.utils.text import slugify
 from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
-from server.models.choices import Weekday
+from server.models.choices import CSV_DEFAULT_PERMISSIONS, Weekday
 from server.models.fields import MinuteOfDayField
 from server.models.validators import default_timezone, validate_no_semicolon, validate_timezone
 from server.schedule import Slot
@@ -36,6 +36,7 @@ class Project(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
+        default_permissions = CSV_DEFAULT_PERMISSIONS
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(

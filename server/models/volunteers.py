@@ -7,7 +7,15 @@ from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
 from server.models.catalog import CommunityOfPractice, Role, Skill
-from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, ExperienceLevel, Weekday
+from server.models.choices import (
+    CSV_DEFAULT_PERMISSIONS,
+    HOURS_MAX,
+    HOURS_MIN,
+    SKILL_LEVEL_MAX,
+    SKILL_LEVEL_MIN,
+    ExperienceLevel,
+    Weekday,
+)
 from server.models.fields import MinuteOfDayField
 from server.models.validators import default_timezone, validate_timezone
 from server.schedule import Slot
@@ -43,8 +51,13 @@ class Volunteer(models.Model):
     history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
+        default_permissions = CSV_DEFAULT_PERMISSIONS
         ordering = ["name", "email"]
-        indexes = [models.Index(fields=["name", "email"], name="volunteer_name_email")]
+        indexes = [
+            models.Index(fields=["name", "email"], name="volunteer_name_email"),
+            # The admin list's order (Meta.ordering plus the "-pk" the admin adds for a total order).
+            models.Index(fields=["name", "email", "-id"], name="volunteer_admin_list_order"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 Lower("email"),

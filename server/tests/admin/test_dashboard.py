@@ -80,6 +80,14 @@ def test_new_applications_badge_counts_what_the_user_sees(rf, organizer, project
     assert new_applications_badge(request) == 1
 
 
+def test_new_applications_badge_stops_counting_at_99(rf, organizer, world, monkeypatch):
+    monkeypatch.setattr("server.admin.dashboard.BADGE_CAP", 2)
+    ApplicationFactory(opportunity=world["my_open"])
+    request = rf.get("/admin/")
+    request.user = organizer
+    assert new_applications_badge(request) == "2+"
+
+
 def test_sidebar_shows_the_badge_and_the_groups(organizer_client, world):
     content = organizer_client.get(reverse("admin:index")).content.decode()
     for group in ["Opportunities &amp; applications", "People", "Catalog", "Accounts"]:

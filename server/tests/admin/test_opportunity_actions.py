@@ -101,10 +101,20 @@ def test_row_duplicate_opens_the_new_draft(pm_client, project_manager, world):
     assert copy.created_by == project_manager
 
 
-def test_detail_page_offers_the_actions(organizer_client, world):
-    content = organizer_client.get(reverse("admin:server_opportunity_change", args=[world["my_draft"].pk])).content
-    for action in ["publish", "hold", "fill", "close", "duplicate"]:
-        assert reverse(f"admin:server_opportunity_{action}_row", args=[world["my_draft"].pk]).encode() in content
+@pytest.mark.parametrize(
+    ("key", "offered", "not_offered"),
+    [
+        ("my_draft", ["publish", "close", "duplicate"], ["hold", "fill"]),
+        ("my_open", ["hold", "fill", "close", "duplicate"], ["publish"]),
+    ],
+)
+def test_detail_page_offers_the_transitions_the_status_allows(organizer_client, world, key, offered, not_offered):
+    pk = world[key].pk
+    content = organizer_client.get(reverse("admin:server_opportunity_change", args=[pk])).content
+    for action in offered:
+        assert reverse(f"admin:server_opportunity_{action}_row", args=[pk]).encode() in content
+    for action in not_offered:
+        assert reverse(f"admin:server_opportunity_{action}_row", args=[pk]).encode() not in content
 
 
 def test_cross_site_row_action_is_refused(organizer_client, world):

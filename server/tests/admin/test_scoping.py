@@ -197,3 +197,22 @@ def test_pm_cannot_change_the_status_of_another_projects_application(pm_client, 
     assert response.status_code in (403, 404)
     application.refresh_from_db()
     assert application.status == Application.Status.NEW
+
+
+def test_pm_cannot_open_an_old_version_of_a_row_moved_out_of_their_project(pm_client, world):
+    opportunity = world["my_draft"]
+    old_version = opportunity.history.earliest()
+    opportunity.project = world["theirs"]
+    opportunity.save()
+    url = reverse("admin:server_opportunity_simple_history", args=[opportunity.pk, old_version.history_id])
+    assert pm_client.get(url).status_code == 404
+    assert pm_client.post(url, {"title": "Pulled back"}).status_code == 404
+    opportunity.refresh_from_db()
+    assert opportunity.project == world["theirs"]
+
+
+def test_pm_opens_an_old_version_of_their_own_row(pm_client, world):
+    opportunity = world["my_draft"]
+    version = opportunity.history.earliest()
+    url = reverse("admin:server_opportunity_simple_history", args=[opportunity.pk, version.history_id])
+    assert pm_client.get(url).status_code == 200

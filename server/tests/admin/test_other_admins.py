@@ -1,0 +1,156 @@
+"""Applications, volunteers, projects, the catalog, users and groups: the organizer's everyday edits."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from server.models import Application, CommunityOfPractice, Project, Skill, User, Volunteer
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize("status", [choice.value for choice in Application.Status])
+def test_bulk_application_status_actions(organizer_client, world, status):
+    applications = [world["my_application"], world["their_application"]]
+    response = organizer_client.post(
+        reverse("admin:server_application_changelist"),
+        {"action": f"mark_selected_{status}", "_selected_action": [a.pk for a in applications], "index": "0"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert {a.status for a in Application.objects.all()} == {status}
+
+
+def test_application_row_action_as_organizer(organizer_client, world):
+    application = world["their_application"]
+    organizer_client.get(reverse("admin:server_application_mark_onboarded", args=[application.pk]))
+    application.refresh_from_db()
+    assert application.status == Application.Status.ONBOARDED
+
+
+def test_application_list_shows_coloured_status_labels(organizer_client, world):
+    content = organizer_client.get(reverse("admin:server_application_changelist")).content.decode()
+    assert "bg-blue-100" in content  # "new" is an info label
+
+
+def test_application_change_keeps_who_applied_to_what(organizer_client, world):
+    application = world["my_application"]
+    response = organizer_client.get(reverse("admin:server_application_change", args=[application.pk]))
+    form = response.context["adminform"].form
+    assert "opportunity" not in form.fields and "volunteer" not in form.fields
+    assert "status" in form.fields and "internal_notes" in form.fields
+
+
+def test_organizer_adds_a_volunteer_with_skills_and_availability(organizer_client, world):
+    data = {
+        "name": "Grace Hopper",
+        "email": "GRACE@example.com",
+        "status": "active",
+        "community_of_practice": world["engineering"].pk,
+        "roles": [world["developer"].pk],
+        "experience_level": "advanced",
+        "max_hours_per_week": "8",
+        "timezone": "America/New_York",
+        "notes": "",
+        "people_depot_id": "",
+        "skill_levels-TOTAL_FORMS": "1",
+        "skill_levels-INITIAL_FORMS": "0",
+        "skill_levels-0-skill": world["python"].pk,
+        "skill_levels-0-level": "5",
+        "availability-TOTAL_FORMS": "1",
+        "availability-INITIAL_FORMS": "0",
+        "availability-0-weekday": "0",
+        "availability-0-start": "18:00",
+        "availability-0-end": "20:00",
+        "applications-TOTAL_FORMS": "0",
+        "applications-INITIAL_FORMS": "0",
+    }
+    response = organizer_client.post(reverse("admin:server_volunteer_add"), data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    grace = Volunteer.objects.get(email="grace@example.com")
+    assert [str(slot) for slot in grace.availability.all()] == ["Mon 18:00-20:00"]
+    assert [str(skill) for skill in grace.skill_levels.all()] == ["Python:5"]
+
+
+def test_bad_availability_is_a_form_error(organizer_client, world):
+    data = {
+        "name": "Bad Slot",
+        "email": "bad@example.com",
+        "status": "active",
+        "experience_level": "beginner",
+        "timezone": "America/Los_Angeles",
+        "skill_levels-TOTAL_FORMS": "0",
+        "skill_levels-INITIAL_FORMS": "0",
+        "availability-TOTAL_FORMS": "1",
+        "availability-INITIAL_FORMS": "0",
+        "availability-0-weekday": "0",
+        "availability-0-start": "25:00",
+        "availability-0-end": "26:00",
+        "applications-TOTAL_FORMS": "0",
+        "applications-INITIAL_FORMS": "0",
+    }
+    response = organizer_client.post(reverse("admin:server_volunteer_add"), data)
+    assert response.status_code == 200
+    assert not Volunteer.objects.filter(email="bad@example.com").exists()
+
+
+def test_organizer_edits_a_project_and_its_managers(organizer_client, world, project_manager):
+    project = world["theirs"]
+    data = {
+        "name": "VRMS",
+        "slug": "vrms",
+        "status": "on_hold",
+        "description": "",
+        "website_url": "",
+        "repository_url": "",
+        "slack_channel": "#vrms",
+        "people_depot_id": "",
+        "timezone": "America/Los_Angeles",
+        "managers": [project_manager.pk],
+        "meeting_times-TOTAL_FORMS": "0",
+        "meeting_times-INITIAL_FORMS": "0",
+    }
+    response = organizer_client.post(reverse("admin:server_project_change", args=[project.pk]), data)
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    project.refresh_from_db()
+    assert project.status == Project.Status.ON_HOLD
+    assert list(project.managers.all()) == [project_manager]
+
+
+def test_catalog_adds_and_refuses_a_duplicate_skill(organizer_client, world):
+    response = organizer_client.post(
+        reverse("admin:server_skill_add"), {"name": "PYTHON", "communities_of_practice": [], "description": ""}
+    )
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    response = organizer_client.post(
+        reverse("admin:server_communityofpractice_add"), {"name": "Civic Data", "slug": "", "description": ""}
+    )
+    assert response.status_code == 302
+    assert CommunityOfPractice.objects.get(name="Civic Data").slug == "civic-data"
+    assert Skill.objects.filter(name__iexact="python").count() == 1
+
+
+def test_organizer_creates_a_staff_user_by_email(organizer_client, world):
+    response = organizer_client.post(
+        reverse("admin:server_user_add"),
+        {"email": "New.Person@Example.org", "usable_password": "true", "password1": "a-long-pass-phrase-42",
+         "password2": "a-long-pass-phrase-42"},
+    )
+    assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+    user = User.objects.get(email="new.person@example.org")
+    assert user.check_password("a-long-pass-phrase-42")
+    assert organizer_client.get(reverse("admin:server_user_change", args=[user.pk])).status_code == 200
+    assert organizer_client.get(reverse("admin:auth_user_password_change", args=[user.pk])).status_code == 200
+
+
+def test_groups_page_lists_both_staff_groups(organizer_client, world):
+    response = organizer_client.get(reverse("admin:auth_group_changelist"))
+    assert {group.name for group in response.context["cl"].result_list} == {"Organizers", "Project managers"}
+    group = Group.objects.get(name="Project managers")
+    assert organizer_client.get(reverse("admin:auth_group_change", args=[group.pk])).status_code == 200
+
+
+def test_pm_cannot_import(pm_client, world):
+    response = pm_client.get(reverse("admin:server_opportunity_import"))
+    assert response.status_code == 403
