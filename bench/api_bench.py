@@ -160,13 +160,59 @@ def main():
     )  # fmt: skip
     try:
         wait_until_up(args.port)
-        run_endpoints(args)
+        run_endpoints(args, env)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def run_endpoints(args):
+def cpu_per_request(env, scenarios):
+    """Median CPU time per request of each endpoint, served in one process without HTTP
+    (Django's test client). CPU time, unlike wall time, hardly depends on how busy the
+    machine is, so this column compares runs made under different loads."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump([[name, paths, method, body] for name, paths, method, body in scenarios], handle)
+    child = subprocess.run(
+        [PYTHON, __file__, "--cpu-child", handle.name], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    os.unlink(handle.name)
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def cpu_child(path, repeat=40):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    with open(path) as handle:
+        scenarios = json.load(handle)
+    result = {}
+    for name, paths, method, body in scenarios:
+
+        def call(index, paths=paths, method=method, body=body):
+            target = paths[index % len(paths)]
+            if method == "POST":
+                return client.post(target, body, content_type="application/json")
+            return client.get(target)
+
+        for index in range(3):
+            call(index)
+        times = []
+        for index in range(repeat if method == "GET" else 5):
+            started = time.process_time()
+            response = call(index)
+            times.append(time.process_time() - started)
+            if response.status_code >= 400:
+                raise SystemExit(f"{name}: status {response.status_code}")
+        result[name] = statistics.median(times) * 1000
+    print(json.dumps(result))
+
+
+def run_endpoints(args, env):
     port = args.port
     status, body, _ = request(port, "GET", "/api/opportunities/?page_size=100")
     if status != 200:
@@ -205,8 +251,6 @@ def run_endpoints(args):
              "availability": "Mon 18:00-21:00; Wed 18:00-21:00"},
         ),
     ]  # fmt: skip
-    print(f"open opportunities: {open_count}")
-    print(f"{'endpoint':<30} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 / health':>13}")
     chosen = [s for s in scenarios if args.only in s[0] or s[0].startswith("health")]
     for _, paths, method, body in chosen:
         load(port, paths, seconds=0.3, threads=1, method=method, body=body)  # warm up both workers
@@ -219,13 +263,20 @@ def run_endpoints(args):
             latencies, wall = load(port, paths, seconds=seconds, threads=args.threads, method=method, body=body)
             total, walls = collected[name]
             collected[name] = (total + latencies, walls + wall)
-    baseline = None
+    cpu = cpu_per_request(env, chosen)
+    print(f"open opportunities: {open_count}")
+    print(
+        f"{'endpoint':<30} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 / health':>13} "
+        f"{'CPU ms':>7} {'CPU / health':>13}"
+    )
+    baseline = cpu_baseline = None
     for name, (latencies, wall) in collected.items():
         result = summary(latencies, wall)
         baseline = baseline or result["p50"]
+        cpu_baseline = cpu_baseline or cpu[name]
         print(
             f"{name:<30} {result['n']:>8} {result['p50']:>8.1f} {result['p95']:>8.1f} {result['rps']:>8.1f} "
-            f"{result['p50'] / baseline:>12.1f}×"
+            f"{result['p50'] / baseline:>12.1f}× {cpu[name]:>7.1f} {cpu[name] / cpu_baseline:>12.1f}×"
         )
     load_average = os.getloadavg()
     print(f"load average during the run: {load_average[0]:.1f} {load_average[1]:.1f} {load_average[2]:.1f} "
@@ -233,4 +284,7 @@ def run_endpoints(args):
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--cpu-child":
+        cpu_child(sys.argv[2])
+    else:
+        main()
