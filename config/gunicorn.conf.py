@@ -2,7 +2,9 @@
 
 GUNICORN_WORKERS   processes (default 2 x CPU cores + 1)
 GUNICORN_THREADS   threads per process (default 4): requests mostly wait on PostgreSQL
-GUNICORN_TIMEOUT   seconds before a stuck worker is killed and replaced (default 30)
+GUNICORN_TIMEOUT   seconds without a heartbeat before a wedged worker process is replaced (default 30).
+                   With threads the heartbeat continues while a request runs, so a long admin
+                   import (100k rows: about a minute) is not cut short.
 PORT / GUNICORN_BIND  where to listen (default 0.0.0.0:8000)
 """
 
@@ -30,3 +32,22 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # No control socket: it lives in $HOME by default, where several servers on one machine (or a
 # read-only container home) would collide. Manage workers with signals instead.
 control_socket_disable = True
+# gunicorn's own messages as JSON lines too (the same formatter as Django's logs, times in UTC);
+# access lines are already JSON through access_log_format and are written as they are.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "json": {"()": "config.logging.JsonFormatter"},
+        "raw": {"format": "%(message)s"},
+    },
+    "handlers": {
+        "error_console": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stdout"},
+        "console": {"class": "logging.StreamHandler", "formatter": "raw", "stream": "ext://sys.stdout"},
+    },
+    "loggers": {
+        "gunicorn.error": {"level": "INFO", "handlers": ["error_console"], "propagate": False},
+        "gunicorn.access": {"level": "INFO", "handlers": ["console"], "propagate": False},
+    },
+    "root": {"level": "INFO", "handlers": []},
+}

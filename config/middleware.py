@@ -16,6 +16,8 @@ logger = logging.getLogger("server.database")
 
 RETRY_AFTER_SECONDS = "5"
 MESSAGE = "The database is unavailable. Please try again shortly."
+# The JSON body of every such answer under /api/ (this middleware and the API's exception handler).
+UNAVAILABLE_BODY = {"detail": MESSAGE, "code": "database_unavailable"}
 
 
 def is_database_unavailable(exception: BaseException) -> bool:
@@ -44,7 +46,7 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("database unavailable", extra={"path": request.path, "error": str(exception)[:200]})
         if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": MESSAGE, "code": "database_unavailable"}, status=503)
+            response = JsonResponse(UNAVAILABLE_BODY, status=503)
         else:
             response = HttpResponse(
                 f"<!doctype html><title>Service unavailable</title><h1>Service unavailable</h1><p>{MESSAGE}</p>",

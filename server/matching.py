@@ -32,7 +32,9 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from django.db.models import Exists, OuterRef
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import F
 from django.utils import timezone
 
 from server.models import (
@@ -40,7 +42,6 @@ from server.models import (
     MeetingTime,
     Opportunity,
     OpportunitySkill,
-    Role,
     Volunteer,
     VolunteerSkill,
 )
@@ -163,6 +164,10 @@ def _interest(*, wants_role: bool, gave_roles: bool, same_community: bool, gave_
 
 def combine(*, skills: float, hours: float, availability: float, interest: float) -> float:
     """The score from unrounded components."""
+    return _combine(skills, hours, availability, interest)
+
+
+def _combine(skills: float, hours: float, availability: float, interest: float) -> float:
     raw = (
         WEIGHTS["skills"] * skills
         + WEIGHTS["hours"] * hours
@@ -241,20 +246,15 @@ class Need:
     required: dict[int, int] = field(default_factory=dict)  # skill id -> level asked
     preferred: dict[int, int] = field(default_factory=dict)
     meetings: list[Interval] = field(default_factory=list)  # merged UTC-week intervals (utc_week_intervals)
-    id: object = None
-    published_at: datetime | None = None
 
 
 def score(*, profile: Profile, need: Need, reference: date) -> tuple[float, Breakdown]:
     """(score, breakdown) of one profile against one opportunity, for the week of `reference`."""
-    return _score(profile, utc_week_intervals(profile.availability, profile.timezone, reference) or None, need)
-
-
-def _score(profile: Profile, availability_utc: list[Interval] | None, need: Need) -> tuple[float, Breakdown]:
+    availability = utc_week_intervals(profile.availability, profile.timezone, reference) or None
     return evaluate(
         skills=skills_component(required=need.required, preferred=need.preferred, levels=profile.skills),
         hours=hours_component(max_hours=profile.max_hours_per_week, min_hours=need.min_hours),
-        availability=availability_component(meetings=need.meetings, availability=availability_utc),
+        availability=availability_component(meetings=need.meetings, availability=availability),
         interest=interest_component(
             role_id=need.role_id,
             role_community_id=need.role_community_id,
@@ -289,84 +289,123 @@ def profile_for_volunteer(volunteer: Volunteer) -> Profile:
     )
 
 
-def _load_needs(opportunities, reference: date) -> list[Need]:
-    """Every opportunity of the queryset as a Need, in three queries."""
-    rows = list(
-        opportunities.order_by().values_list(
-            "pk",
-            "min_hours_per_week",
-            "role_id",
-            "role__community_of_practice_id",
-            "project_id",
-            "project__timezone",
-            "published_at",
-        )
-    )
-    if not rows:
+def _rows(queryset) -> list[tuple]:
+    """A values_list queryset's rows as the database driver returns them.
+
+    Ranking reads tens of thousands of rows; Django's per-value conversion (every UUID parsed
+    into uuid.UUID on SQLite, where it is stored as text) was about half of the time. Used only
+    for ids, integers, text and booleans, whose raw values hash and compare consistently within
+    one database; the winners are converted (`_pk`) and fetched through the ORM.
+    """
+    try:
+        sql, params = queryset.query.get_compiler(queryset.db).as_sql()
+    except EmptyResultSet:
         return []
-    skills = _skills_by_opportunity(OpportunitySkill.objects.filter(opportunity__in=opportunities.values("pk")))
-    meetings: dict[int, list] = defaultdict(list)
-    for project_id, weekday, start, end in (
-        MeetingTime.objects.filter(project_id__in=opportunities.values("project_id"))
-        .order_by()
-        .values_list("project_id", "weekday", "start", "end")
-    ):
-        meetings[project_id].append((weekday, start, end))
-    project_meetings: dict[int, list[Interval]] = {}
-    needs = []
-    for pk, min_hours, role_id, role_community_id, project_id, tz_name, published_at in rows:
-        if project_id not in project_meetings:
-            project_meetings[project_id] = utc_week_intervals(meetings.get(project_id, ()), tz_name, reference)
-        required, preferred = skills.get(pk, ({}, {}))
-        needs.append(
-            Need(
-                min_hours=min_hours,
-                role_id=role_id,
-                role_community_id=role_community_id,
-                required=required,
-                preferred=preferred,
-                meetings=project_meetings[project_id],
-                id=pk,
-                published_at=published_at,
-            )
-        )
-    return needs
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _pk(model, raw):
+    return model._meta.pk.to_python(raw)
 
 
 def _skills_by_opportunity(requirements) -> dict[object, tuple[dict[int, int], dict[int, int]]]:
-    """opportunity id → (required, preferred), each skill id → level."""
+    """opportunity id (raw) → (required, preferred), each skill id → level."""
     skills: dict[object, tuple[dict, dict]] = defaultdict(lambda: ({}, {}))
-    for opportunity_id, skill_id, level, kind in requirements.order_by().values_list(
-        "opportunity_id", "skill_id", "level", "kind"
+    for opportunity_id, skill_id, level, kind in _rows(
+        requirements.order_by().values_list("opportunity_id", "skill_id", "level", "kind")
     ):
         required, preferred = skills[opportunity_id]
         (required if kind == OpportunitySkill.Kind.REQUIRED else preferred)[skill_id] = level
     return skills
 
 
-def _need_for(opportunity: Opportunity, reference: date) -> Need:
-    """One opportunity as a Need in two queries (its skills; its project's meeting times).
+def _meetings_by_project(meeting_times) -> dict[int, list[tuple[int, int, int]]]:
+    meetings: dict[int, list] = defaultdict(list)
+    for project_id, weekday, start, end in _rows(
+        meeting_times.order_by().values_list("project_id", "weekday", "start", "end")
+    ):
+        meetings[project_id].append((weekday, start, end))
+    return meetings
 
-    The role's community is left out: rank_volunteers compares it in SQL instead.
-    """
-    required, preferred = _skills_by_opportunity(OpportunitySkill.objects.filter(opportunity=opportunity)).get(
-        opportunity.pk, ({}, {})
-    )
+
+def _need_for(opportunity: Opportunity, reference: date) -> Need | None:
+    """One saved opportunity as a Need, in one query: its row joined to its project's meeting
+    times and its skills (a handful of rows, meetings × skills). None when it is not saved."""
     rows = list(
-        MeetingTime.objects.filter(project_id=opportunity.project_id)
+        Opportunity.objects.filter(pk=opportunity.pk)
         .order_by()
-        .values_list("weekday", "start", "end", "project__timezone")
+        .values_list(
+            "min_hours_per_week",
+            "role_id",
+            "role__community_of_practice_id",
+            "project__timezone",
+            "project__meeting_times__weekday",
+            "project__meeting_times__start",
+            "project__meeting_times__end",
+            "skill_requirements__skill_id",
+            "skill_requirements__level",
+            "skill_requirements__kind",
+        )
     )
-    meetings = utc_week_intervals(rows, rows[0][3], reference) if rows else []
+    if not rows:
+        return None
+    min_hours, role_id, role_community_id, tz_name = rows[0][:4]
+    meetings = {row[4:7] for row in rows if row[4] is not None}
+    required, preferred = {}, {}
+    for *_, skill_id, level, kind in rows:
+        if skill_id is not None:
+            (required if kind == OpportunitySkill.Kind.REQUIRED else preferred)[skill_id] = level
     return Need(
-        min_hours=opportunity.min_hours_per_week,
-        role_id=opportunity.role_id,
+        min_hours=min_hours,
+        role_id=role_id,
+        role_community_id=role_community_id,
         required=required,
         preferred=preferred,
-        meetings=meetings,
-        id=opportunity.pk,
-        published_at=opportunity.published_at,
+        meetings=utc_week_intervals(sorted(meetings), tz_name, reference),
     )
+
+
+class _Coverage:
+    """Minutes of one set of meetings (merged UTC-week intervals) covered by weekly slots,
+    memoised per slot: volunteers' slots repeat (Mon 18:00-21:00 in Los Angeles, …), so ranking
+    thousands of them converts and intersects each distinct slot once.
+
+    Slots of one person that do not overlap in local time do not overlap in UTC either when the
+    zone keeps one offset all week, so their covered minutes add up; otherwise (overlapping
+    slots, or a week with a daylight-saving change) the slots are converted and merged first,
+    exactly as `availability_component` does.
+    """
+
+    def __init__(self, meetings: list[Interval], reference: date):
+        self.meetings = meetings
+        self.reference = reference
+        self.monday = week_start(reference)
+        self.by_slot: dict[tuple, int] = {}
+
+    def minutes(self, slots: list[tuple[int, int, int]], tz_name: str) -> int:
+        if not slots:
+            return 0
+        if len(slots) == 1 or (_disjoint(slots) and _constant_offset(tz_name, self.monday) is not None):
+            total = 0
+            for slot in slots:
+                key = (tz_name, *slot)
+                if key not in self.by_slot:
+                    self.by_slot[key] = overlap_minutes(
+                        self.meetings, utc_week_intervals((slot,), tz_name, self.reference)
+                    )
+                total += self.by_slot[key]
+            return total
+        return overlap_minutes(self.meetings, utc_week_intervals(slots, tz_name, self.reference))
+
+
+def _disjoint(slots: list[tuple[int, int, int]]) -> bool:
+    if len(slots) == 2:
+        (day_a, start_a, end_a), (day_b, start_b, end_b) = slots
+        return day_a != day_b or end_a <= start_b or end_b <= start_a
+    ordered = sorted(slots)
+    return all(a[0] != b[0] or a[2] <= b[1] for a, b in zip(ordered, ordered[1:], strict=False))
 
 
 # --- rankings -----------------------------------------------------------------------------------
@@ -382,95 +421,162 @@ def rank_opportunities(*, profile: Profile, limit: int = 20, queryset=None) -> l
     if limit <= 0:
         return []
     source = Opportunity.objects.all() if queryset is None else queryset
-    candidates = (
-        source.public()
-        if hasattr(source, "public")
-        else Opportunity.objects.public().filter(pk__in=source.values("pk"))
+    if hasattr(source, "public"):
+        candidates = source.public()
+    else:
+        candidates = Opportunity.objects.public().filter(pk__in=source.values("pk"))
+    candidates = candidates.select_related(None).prefetch_related(None)
+    # Rows come newest first (then by id), so a row's position breaks ties in score.
+    rows = _rows(
+        candidates.order_by(F("published_at").desc(nulls_last=True), "pk").values_list(
+            "pk", "min_hours_per_week", "role_id", "role__community_of_practice_id", "project_id", "project__timezone"
+        )
     )
-    candidates = candidates.prefetch_related(None).select_related(None)
+    if not rows:
+        return []
+    if queryset is None:  # a join is much cheaper than IN (subquery) on SQLite; extra rows are never read
+        requirements = OpportunitySkill.objects.filter(opportunity__status=Opportunity.Status.OPEN)
+    else:
+        requirements = OpportunitySkill.objects.filter(opportunity__in=candidates.values("pk"))
+    skills = _skills_by_opportunity(requirements)
+    meetings = _meetings_by_project(MeetingTime.objects.filter(project_id__in=candidates.values("project_id")))
+
     reference = reference_date()
-    availability_utc = utc_week_intervals(profile.availability, profile.timezone, reference) or None
+    availability = utc_week_intervals(profile.availability, profile.timezone, reference) or None
+    per_project: dict[int, float] = {}
+    no_skills: tuple[dict, dict] = ({}, {})
     scored = []
-    for need in _load_needs(candidates, reference):
-        score, breakdown = _score(profile, availability_utc, need)
-        published = need.published_at.timestamp() if need.published_at else float("-inf")
-        scored.append(((-score, -published, str(need.id)), need.id, score, breakdown))
-    best = heapq.nsmallest(limit, scored, key=lambda item: item[0])
-    by_pk = source.in_bulk([pk for _, pk, _, _ in best])
-    return [OpportunityMatch(by_pk[pk], score, breakdown) for _, pk, score, breakdown in best if pk in by_pk]
+    components = []
+    for index, (pk, min_hours, role_id, role_community_id, project_id, tz_name) in enumerate(rows):
+        if project_id not in per_project:
+            per_project[project_id] = availability_component(
+                meetings=utc_week_intervals(meetings.get(project_id, ()), tz_name, reference),
+                availability=availability,
+            )
+        required, preferred = skills.get(pk, no_skills)
+        parts = (
+            skills_component(required=required, preferred=preferred, levels=profile.skills),
+            hours_component(max_hours=profile.max_hours_per_week, min_hours=min_hours),
+            per_project[project_id],
+            interest_component(
+                role_id=role_id,
+                role_community_id=role_community_id,
+                role_ids=profile.role_ids,
+                community_of_practice_id=profile.community_of_practice_id,
+            ),
+        )
+        scored.append((-_combine(*parts), index))
+        components.append(parts)
+    best = heapq.nsmallest(limit, scored)
+    by_pk = source.in_bulk([_pk(Opportunity, rows[index][0]) for _, index in best])
+    matches = []
+    for _, index in best:
+        found = by_pk.get(_pk(Opportunity, rows[index][0]))
+        if found is not None:
+            matches.append(OpportunityMatch(found, *_evaluate(components[index])))
+    return matches
+
+
+def _evaluate(parts: tuple[float, float, float, float]) -> tuple[float, Breakdown]:
+    skills, hours, availability, interest = parts
+    return evaluate(skills=skills, hours=hours, availability=availability, interest=interest)
 
 
 def rank_volunteers(*, opportunity: Opportunity, limit: int = 10, queryset=None) -> list[VolunteerMatch]:
     """The `limit` best active volunteers for an opportunity, best first.
 
     `queryset` (optional) narrows the candidates and is where the returned Volunteer objects
-    come from. Ties: name (ignoring case), then email. At most six queries: the opportunity's
-    skills and meetings, the volunteers, their levels in the skills asked, their availability,
-    and the winners.
+    come from. Ties: name (ignoring case), then email. At most six queries: the opportunity
+    (with its skills and meeting times), the volunteers, their roles of interest, their levels
+    in the skills asked, their availability (when the project meets), and the winners.
     """
     if limit <= 0:
         return []
     reference = reference_date()
     need = _need_for(opportunity, reference)
+    if need is None:
+        return []
+    meetings = need.meetings
     source = Volunteer.objects.all() if queryset is None else queryset
-    candidates = source.filter(status=Volunteer.Status.ACTIVE).order_by().prefetch_related(None).select_related(None)
-    roles = Volunteer.roles.through.objects.filter(volunteer_id=OuterRef("pk"))
-    rows = candidates.annotate(
-        wants_role=Exists(roles.filter(role_id=need.role_id)),
-        gave_roles=Exists(roles),
-        same_community=Exists(
-            Role.objects.filter(pk=need.role_id, community_of_practice_id=OuterRef("community_of_practice_id"))
-        ),
-    ).values_list(
-        "pk",
-        "name",
-        "email",
-        "community_of_practice_id",
-        "max_hours_per_week",
-        "timezone",
-        "wants_role",
-        "gave_roles",
-        "same_community",
+    candidates = source.filter(status=Volunteer.Status.ACTIVE).order_by().select_related(None).prefetch_related(None)
+    rows = _rows(
+        candidates.values_list("pk", "name", "email", "community_of_practice_id", "max_hours_per_week", "timezone")
     )
-    candidate_ids = candidates.values("pk")
-
+    if not rows:
+        return []
+    # The rows below are read whole rather than correlated per volunteer in the query above
+    # (three times cheaper on SQLite). Without a narrowing queryset every volunteer's rows are
+    # read, which beats IN (subquery); the rows of anyone not ranked are never looked at.
+    narrow = {"volunteer__in": candidates.values("pk")} if queryset is not None else {}
+    chose_roles, wants_role = set(), set()
+    for volunteer_id, role_id in _rows(
+        Volunteer.roles.through.objects.filter(**narrow).order_by().values_list("volunteer_id", "role_id")
+    ):
+        chose_roles.add(volunteer_id)
+        if role_id == need.role_id:
+            wants_role.add(volunteer_id)
     asked = need.required.keys() | need.preferred.keys()
     levels: dict[object, dict[int, int]] = defaultdict(dict)
     if asked:
-        for volunteer_id, skill_id, level in (
-            VolunteerSkill.objects.filter(volunteer__in=candidate_ids, skill_id__in=asked)
+        for volunteer_id, skill_id, level in _rows(
+            VolunteerSkill.objects.filter(skill_id__in=asked, **narrow)
             .order_by()
             .values_list("volunteer_id", "skill_id", "level")
         ):
             levels[volunteer_id][skill_id] = level
     slots: dict[object, list] = defaultdict(list)
-    if need.meetings:
-        for volunteer_id, weekday, start, end in (
-            AvailabilitySlot.objects.filter(volunteer__in=candidate_ids)
-            .order_by()
-            .values_list("volunteer_id", "weekday", "start", "end")
+    if meetings:
+        for volunteer_id, weekday, start, end in _rows(
+            AvailabilitySlot.objects.filter(**narrow).order_by().values_list("volunteer_id", "weekday", "start", "end")
         ):
             slots[volunteer_id].append((weekday, start, end))
 
-    no_levels: dict[int, int] = {}
+    without_skills = skills_component(required=need.required, preferred=need.preferred, levels={})
+    not_given = availability_component(meetings=meetings, availability=None)
+    meeting_minutes = sum(end - start for start, end in meetings)
+    coverage = _Coverage(meetings, reference)
+
+    # Hours and interest take few distinct values: each is computed once per distinct input.
+    hours_for: dict[int | None, float] = {}
+    interest_for: dict[tuple, float] = {}
     scored = []
-    for pk, name, email, community_id, max_hours, tz_name, wants_role, gave_roles, same_community in rows:
-        own = slots.get(pk)
-        availability = availability_component(
-            meetings=need.meetings, availability=utc_week_intervals(own, tz_name, reference) if own else None
-        )
-        score, breakdown = evaluate(
-            skills=skills_component(required=need.required, preferred=need.preferred, levels=levels.get(pk, no_levels)),
-            hours=hours_component(max_hours=max_hours, min_hours=need.min_hours),
-            availability=availability,
-            interest=_interest(
-                wants_role=wants_role,
-                gave_roles=gave_roles,
-                same_community=same_community,
+    components = []
+    for index, row in enumerate(rows):
+        pk, name, email, community_id, max_hours, tz_name = row
+        own_levels = levels.get(pk)
+        own_slots = slots.get(pk)
+        availability = coverage.minutes(own_slots, tz_name) / meeting_minutes if own_slots else not_given
+        hours = hours_for.get(max_hours)
+        if hours is None:
+            hours = hours_for[max_hours] = hours_component(max_hours=max_hours, min_hours=need.min_hours)
+        key = (pk in wants_role, pk in chose_roles, community_id)
+        interest = interest_for.get(key)
+        if interest is None:
+            interest = interest_for[key] = _interest(
+                wants_role=key[0],
+                gave_roles=key[1],
+                same_community=community_id is not None and community_id == need.role_community_id,
                 gave_community=community_id is not None,
-            ),
+            )
+        skills = (
+            skills_component(required=need.required, preferred=need.preferred, levels=own_levels)
+            if own_levels
+            else without_skills
         )
-        scored.append(((-score, name.casefold(), name, email), pk, score, breakdown))
-    best = heapq.nsmallest(limit, scored, key=lambda item: item[0])
-    by_pk = source.in_bulk([pk for _, pk, _, _ in best])
-    return [VolunteerMatch(by_pk[pk], score, breakdown) for _, pk, score, breakdown in best if pk in by_pk]
+        scored.append((-_combine(skills, hours, availability, interest), index))
+        components.append((skills, hours, availability, interest))
+    # Best scores first; among equal scores by name (ignoring case), then email. Only the rows
+    # tied with the last place need their names compared.
+    cutoff = heapq.nsmallest(limit, scored)[-1][0]
+    best = sorted(
+        (negative, rows[index][1].casefold(), rows[index][1], rows[index][2], index)
+        for negative, index in scored
+        if negative <= cutoff
+    )[:limit]
+    by_pk = source.in_bulk([_pk(Volunteer, rows[item[-1]][0]) for item in best])
+    matches = []
+    for item in best:
+        found = by_pk.get(_pk(Volunteer, rows[item[-1]][0]))
+        if found is not None:
+            matches.append(VolunteerMatch(found, *_evaluate(components[item[-1]])))
+    return matches

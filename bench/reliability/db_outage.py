@@ -5,9 +5,9 @@
 Starts its own PostgreSQL (initdb in a temporary folder, port --pg-port, never the shared
 server) and the production start (`make serve`, persistent connections with health checks)
 against it, seeds a little data and warms every endpoint. Then stops PostgreSQL and checks:
-/api/health/ answers 503 promptly; list, detail, match and applications fail with a JSON
-5xx, never an HTML page or a hang; the admin answers too. Then starts PostgreSQL again and
-checks the same server (same process, no restart) is healthy and serves data again.
+/api/health/ answers 503 promptly; list, detail, match and applications answer a JSON 503
+(code "database_unavailable"), never an HTML page, a 500 or a hang; the admin answers too.
+Then starts PostgreSQL again and checks the same server (same process, no restart) is healthy and serves data again.
 Everything is stopped and removed at the end, whatever happens.
 """
 
@@ -120,8 +120,10 @@ def main() -> int:
                     continue
                 slowest = max(slowest, response.seconds)
                 checks.check(
-                    response.status >= 500 and response.is_json and response.seconds < PROMPT_SECONDS
-                    and b"Traceback" not in response.body,
+                    response.status == 503
+                    and response.is_json
+                    and response.json().get("code") == "database_unavailable"
+                    and response.seconds < PROMPT_SECONDS,
                     f"round {round_number}: {name} -> {response.status} JSON in {response.seconds:.2f}s "
                     f"{response.body[:100]!r}",
                 )

@@ -134,7 +134,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--rows", type=int, default=40_000)
-    parser.add_argument("--write-for", type=float, default=1.0, help="seconds to let it write before the kill")
+    parser.add_argument("--write-for", type=float, default=0.5, help="seconds to let it write before the kill")
     parser.add_argument("--timeout", type=float, default=240, help="give up on the import after this long")
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):

@@ -41,7 +41,7 @@ class Stats:
         with self.lock:
             self.statuses[kind][response.status] += 1
             self.latencies[kind].append(response.seconds)
-            if response.status >= 500 and len(self.bad_bodies) < 10:
+            if response.status >= 400 and len(self.bad_bodies) < 10:
                 self.bad_bodies.append(f"{kind} {response.status}: {response.body[:200]!r}")
 
     def error(self, kind: str, error: Exception) -> None:
@@ -59,8 +59,8 @@ def discover(base_url: str) -> tuple[list[dict], list[dict]]:
     opportunities = response.json()["results"]
     if not opportunities:
         raise SystemExit("no open opportunities to load-test against: seed the database first (seed_demo)")
-    skills = [skill for item in opportunities for skill in item.get("required_skills", [])]
-    return opportunities, skills
+    names = {skill["name"] for item in opportunities for skill in item.get("required_skills", [])}
+    return opportunities, [{"name": name} for name in sorted(names)]
 
 
 def run_client(number: int, args, run_id: str, opportunities, skills, stats: Stats, stop_at: float) -> None:
@@ -144,6 +144,16 @@ def run_client(number: int, args, run_id: str, opportunities, skills, stats: Sta
         stats.retries += client.retries
 
 
+def tally(stats: Stats, wanted) -> int:
+    """Responses (not connection errors) whose status satisfies `wanted`, over every endpoint."""
+    return sum(
+        count
+        for counter in stats.statuses.values()
+        for status, count in counter.items()
+        if status != "error" and wanted(status)
+    )
+
+
 def stored_applications(database_url: str, run_id: str) -> Counter:
     import psycopg
 
@@ -197,14 +207,16 @@ def main() -> int:
             f"{dict(sorted(stats.statuses[kind].items(), key=str))}",
             flush=True,
         )
-    server_errors = sum(
-        count for c in stats.statuses.values() for status, count in c.items() if status != "error" and status >= 500
-    )
+    server_errors = tally(stats, lambda status: status >= 500)
     connection_errors = sum(c["error"] for c in stats.statuses.values())
     throttled = sum(c[429] for c in stats.statuses.values())
-    checks.check(server_errors == 0, f"no 5xx responses ({server_errors}) {stats.bad_bodies}")
+    checks.check(server_errors == 0, f"no 5xx responses ({server_errors})")
+    if stats.bad_bodies:
+        print(f"  first error responses: {stats.bad_bodies}", flush=True)
     checks.check(connection_errors == 0, f"no connection errors or timeouts ({connection_errors}) {stats.errors}")
     checks.check(throttled == 0, f"no 429 (throttles raised for the test) ({throttled})")
+    client_errors = tally(stats, lambda status: 400 <= status < 500)
+    checks.check(client_errors == 0, f"no 4xx: every request the loop makes is valid ({client_errors})")
     for kind in WEIGHTS:
         ok = sum(count for status, count in stats.statuses[kind].items() if status in (200, 201))
         checks.check(ok > 0, f"{kind}: {ok} successful responses")

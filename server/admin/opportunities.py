@@ -19,6 +19,7 @@ from unfold.paginator import InfinitePaginator
 from server import services
 from server.admin.base import HistoryAdmin
 from server.admin.filters import DayRangeFilter
+from server.admin.matching import TopVolunteersMixin
 from server.models import Application, Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
 from server.permissions import applications_managed_by, manages_project, projects_managed_by
 from server.resources import OpportunityResource
@@ -139,7 +140,7 @@ class OpportunityApplicationInline(TabularInline):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(HistoryAdmin):
+class OpportunityAdmin(TopVolunteersMixin, HistoryAdmin):
     resource_classes = [OpportunityResource]
     list_display = [
         "title",

@@ -12,6 +12,7 @@ from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
 from server.admin.base import HistoryAdmin
+from server.admin.matching import TopOpportunitiesMixin
 from server.models import Application, AvailabilitySlot, Volunteer, VolunteerSkill
 from server.permissions import applications_managed_by
 from server.resources import VolunteerResource
@@ -59,7 +60,7 @@ class VolunteerApplicationInline(TabularInline):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(HistoryAdmin):
+class VolunteerAdmin(TopOpportunitiesMixin, HistoryAdmin):
     resource_classes = [VolunteerResource]
     list_display = [
         "name",

@@ -2,7 +2,8 @@
 
 DRF already answers its own exceptions as JSON; this handler adds the cases it leaves to
 Django: a business rule's ValidationError (services.ServiceError) becomes a 400 naming the
-field, and an unexpected exception a JSON 500 (logged) instead of an HTML page.
+field, a lost database connection a JSON 503 with Retry-After (as /api/health/ answers then),
+and an unexpected exception a JSON 500 (logged) instead of an HTML page.
 """
 
 import logging
@@ -13,6 +14,8 @@ from rest_framework import exceptions, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from config.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE_BODY, is_database_unavailable
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +33,11 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         exc = as_drf_validation_error(exc)
     response = drf_exception_handler(exc, context)
+    if response is None and is_database_unavailable(exc):
+        logger.error("Database unavailable in %s: %s", context.get("view").__class__.__name__, exc)
+        return Response(
+            UNAVAILABLE_BODY, status=status.HTTP_503_SERVICE_UNAVAILABLE, headers={"Retry-After": RETRY_AFTER_SECONDS}
+        )
     if response is None:
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__, exc_info=exc)
         response = Response({"detail": "Internal server error."}, status=status.HTTP_500_INTERNAL_SERVER_ERROR)

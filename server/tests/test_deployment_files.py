@@ -48,7 +48,7 @@ def test_compose_runs_postgres_16_and_the_app_with_health_checks():
     assert app["build"] == {"context": ".", "dockerfile": "docker/django/Dockerfile"}
     assert app["env_file"] == ".env"
     assert app["depends_on"] == {"db": {"condition": "service_healthy"}}
-    assert "/api/health/" in " ".join(app["healthcheck"]["test"])
+    assert app["healthcheck"]["test"] == ["CMD", "python", "/app/docker/healthcheck.py"]
     assert app["environment"]["DATABASE_URL"].startswith("postgres://")
 
 
@@ -64,7 +64,7 @@ def test_the_image_is_slim_unprivileged_and_pinned():
     users = re.findall(r"^USER (\S+)", dockerfile, re.MULTILINE)
     assert users and users[-1] not in {"root", "0"}
     assert instructions.index("USER") < instructions.index("ENTRYPOINT")
-    assert "/api/health/" in dockerfile.split("HEALTHCHECK", 1)[1]
+    assert "docker/healthcheck.py" in dockerfile.split("HEALTHCHECK", 1)[1]
     assert 'ENTRYPOINT ["/app/docker/entrypoint.sh"]' in dockerfile
     for line in (ROOT / "requirements.txt").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
@@ -99,3 +99,44 @@ def test_the_entrypoint_waits_migrates_and_execs_the_command(tmp_path):
     assert "Applying server.0001_initial... OK" in result.stdout
     assert result.stdout.strip().endswith("command ran")
     assert result.returncode == 3, "exec: the command's exit status is the container's"
+
+
+def test_the_health_check_names_an_allowed_host(monkeypatch):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("healthcheck", ROOT / "docker" / "healthcheck.py")
+    healthcheck = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(healthcheck)
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", ".jobs.example.org,localhost")
+    assert healthcheck.host_header() == "jobs.example.org"
+    monkeypatch.setenv("DJANGO_ALLOWED_HOSTS", "*")
+    assert healthcheck.host_header() == "localhost"
+
+
+def test_gunicorn_accepts_the_configuration_and_loads_the_app(tmp_path):
+    env = {
+        **{key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "GUNICORN_"))},
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'unused.sqlite3'}",
+        "DJANGO_SECRET_KEY": "gunicorn-check-only-" + "x" * 40,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "GUNICORN_WORKERS": "3",
+        "PORT": "8599",
+    }
+    gunicorn = Path(os.sys.executable).parent / "gunicorn"
+    result = subprocess.run(
+        [str(gunicorn), "--check-config", "--print-config", "--config", "config/gunicorn.conf.py", "config.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    settings = {
+        name.strip(): value.strip()
+        for name, value in (line.split(" = ", 1) for line in result.stdout.splitlines() if " = " in line)
+    }
+    assert settings["workers"] == "3"
+    assert settings["worker_class"] == "gthread"
+    assert settings["bind"] == "['0.0.0.0:8599']"
+    assert settings["control_socket_disable"] == "True"

@@ -2,6 +2,7 @@
 property tests, and the two rankings (results, tie-breaking, scoping, query counts)."""
 
 import dataclasses
+import random
 from datetime import date, timedelta
 
 import pytest
@@ -476,3 +477,94 @@ def test_rank_opportunities_uses_a_constant_number_of_queries(posting):
         f.OpportunitySkillFactory(opportunity=extra, skill=posting["docker"], level=index % 5 + 1)
     assert count() == few
     assert few <= 4
+
+
+# --- the fast rankings agree with the pure score, pair by pair ---------------------------------
+
+
+def need_of(opportunity: Opportunity) -> Need:
+    """The pure description of an opportunity, built the slow, obvious way."""
+    kinds = {"required": {}, "preferred": {}}
+    for requirement in opportunity.skill_requirements.all():
+        kinds[requirement.kind][requirement.skill_id] = requirement.level
+    project = opportunity.project
+    return Need(
+        min_hours=opportunity.min_hours_per_week,
+        role_id=opportunity.role_id,
+        role_community_id=opportunity.role.community_of_practice_id,
+        required=kinds["required"],
+        preferred=kinds["preferred"],
+        meetings=utc_week_intervals([m.slot for m in project.meeting_times.all()], project.timezone, SUMMER),
+    )
+
+
+@pytest.fixture
+def crowd(db, summer):
+    """Random volunteers and postings covering every case: zones, overlapping slots, no data."""
+    rng = random.Random(20261126)
+    communities = [f.CommunityOfPracticeFactory() for _ in range(2)]
+    roles = [f.RoleFactory(community_of_practice=communities[i % 2]) for i in range(4)]
+    skills = [f.SkillFactory() for _ in range(5)]
+    zones = ["America/Los_Angeles", "America/New_York", "Europe/Berlin", "Asia/Kolkata", "Pacific/Kiritimati"]
+    projects = []
+    for index in range(4):
+        project = f.ProjectFactory(timezone=zones[index])
+        for _ in range(index):  # the first project has no meeting times
+            start = rng.randrange(0, 23) * 60
+            f.MeetingTimeFactory(project=project, weekday=rng.randrange(7), start=start, end=start + 90)
+        projects.append(project)
+    f.MeetingTimeFactory(project=projects[3], weekday=0, start=0, end=60)  # overlaps nothing or something
+    opportunities = []
+    for index in range(12):
+        opportunity = f.OpenOpportunityFactory(
+            project=projects[index % 4], role=roles[index % 4], min_hours_per_week=rng.randint(1, 20)
+        )
+        for kind, skill in zip(
+            ["required", "required", "preferred"], rng.sample(skills, rng.randint(0, 3)), strict=False
+        ):
+            f.OpportunitySkillFactory(opportunity=opportunity, skill=skill, level=rng.randint(1, 5), kind=kind)
+        opportunities.append(opportunity)
+    volunteers = []
+    for index in range(40):
+        volunteer = f.VolunteerFactory(
+            timezone=rng.choice(zones),
+            max_hours_per_week=rng.choice([None, 2, 5, 10, 40]),
+            community_of_practice=rng.choice([None, *communities]),
+        )
+        for skill in rng.sample(skills, rng.randint(0, 4)):
+            f.VolunteerSkillFactory(volunteer=volunteer, skill=skill, level=rng.randint(1, 5))
+        for _ in range(rng.choice([0, 1, 2, 3])):
+            start = rng.randrange(0, 22) * 60
+            f.AvailabilitySlotFactory(
+                volunteer=volunteer, weekday=rng.randrange(7), start=start, end=min(1440, start + rng.randint(30, 300))
+            )
+        volunteer.roles.set(rng.sample(roles, rng.randint(0, 2)))
+        volunteers.append(volunteer)
+        if index == 0:  # one volunteer with overlapping slots on the same evening
+            f.AvailabilitySlotFactory(volunteer=volunteer, weekday=2, start=17 * 60, end=20 * 60)
+            f.AvailabilitySlotFactory(volunteer=volunteer, weekday=2, start=18 * 60, end=22 * 60)
+    return {"opportunities": opportunities, "volunteers": volunteers}
+
+
+def test_rank_volunteers_agrees_with_the_pure_score(crowd):
+    for opportunity in crowd["opportunities"]:
+        need = need_of(opportunity)
+        expected = {
+            volunteer.pk: matching.score(profile=profile_for_volunteer(volunteer), need=need, reference=SUMMER)
+            for volunteer in crowd["volunteers"]
+        }
+        matches = rank_volunteers(opportunity=opportunity, limit=100)
+        assert len(matches) == len(expected)
+        assert {m.volunteer.pk: (m.score, m.breakdown) for m in matches} == expected
+        assert [m.score for m in matches] == sorted((m.score for m in matches), reverse=True)
+
+
+def test_rank_opportunities_agrees_with_the_pure_score(crowd):
+    for volunteer in crowd["volunteers"]:
+        profile = profile_for_volunteer(volunteer)
+        expected = {
+            opportunity.pk: matching.score(profile=profile, need=need_of(opportunity), reference=SUMMER)
+            for opportunity in crowd["opportunities"]
+        }
+        matches = rank_opportunities(profile=profile, limit=100)
+        assert {m.opportunity.pk: (m.score, m.breakdown) for m in matches} == expected

@@ -241,3 +241,20 @@ class TestCreateOrganizer:
         monkeypatch.setattr("sys.stdin.isatty", lambda: False)
         with pytest.raises(CommandError, match="--password-env"):
             call_command("create_organizer", "new@example.org")
+
+
+@pytest.mark.django_db
+def test_an_api_view_that_loses_the_database_answers_a_json_503(client, monkeypatch):
+    from server.api import views
+
+    def lost(self):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(views.OpportunityViewSet, "get_queryset", lost)
+    response = client.get("/api/opportunities/")
+    assert response.status_code == 503
+    assert response.json() == {
+        "detail": "The database is unavailable. Please try again shortly.",
+        "code": "database_unavailable",
+    }
+    assert response["Retry-After"] == "5"

@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('server', '0002_opportunity_status_expires_index'),
+        ('server', '0003_admin_list_indexes'),
     ]
 
     operations = [
