@@ -1051,18 +1051,18 @@ def _write(handler: Kind, plan) -> None:
                 fields.add("updated_at")
             changed_instances.append(instance)
             relation_changes.append((instance.pk, state, changed))
-        scalar_fields = sorted(fields)
-        if scalar_fields:
-            model.objects.bulk_update(changed_instances, scalar_fields, batch_size=500)
-        if history is not None:
-            history.bulk_history_create(
-                changed_instances,
-                batch_size=500,
-                update=True,
-                default_user=handler.user,
-                default_change_reason=HISTORY_REASON,
-                default_date=handler.now,
+        attnames = sorted({model._meta.get_field(name).attname for name in fields})
+        if attnames:
+            update_rows(
+                model,
+                attnames,
+                [
+                    (*(getattr(instance, attname) for attname in attnames), instance.pk)
+                    for instance in changed_instances
+                ],
             )
+        if history is not None:
+            _insert_history(handler, [vars(instance) for instance in changed_instances], "~")
         for column in handler.relations:
             owners = [pk for pk, _, changed in relation_changes if column in changed]
             if owners:
@@ -1076,25 +1076,45 @@ def _create_raw(handler: Kind, creates) -> None:
     """New rows, their history and their child rows as plain tuples, a chunk at a time."""
     model = handler.model
     attnames = [model_field.attname for model_field in model._meta.concrete_fields]
-    history_model = model.history.model if handler.history else None
-    if history_model is not None:
-        tracked = [model_field.attname for model_field in history_model.tracked_fields]
-        extra = (handler.now, HISTORY_REASON, "+", handler.user.pk if handler.user else None)
-        history_attnames = [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"]
     # New keys in ascending order: every index on them (the table's and its child tables') then
     # grows at one end instead of being split at random places, which is most of SQLite's cost.
     handler.new_ids = iter(sorted(uuid.uuid4() for _ in creates))
     for chunk in _chunks(creates, 10_000):
         rows = [handler.build_row(state) for state in chunk]
         insert_rows(model, attnames, [tuple(row[attname] for attname in attnames) for row in rows])
-        if history_model is not None:
-            insert_rows(
-                history_model, history_attnames, [(*(row[attname] for attname in tracked), *extra) for row in rows]
-            )
+        if handler.history:
+            _insert_history(handler, rows, "+")
         pk = model._meta.pk
         convert = _converter(pk, connections[router.db_for_write(model)]) or (lambda value: value)
         owners = [(convert(row[pk.attname]), state) for row, state in zip(rows, chunk, strict=True)]
         _write_relations(handler, owners, handler.relations, prepared=True)
+
+
+def _insert_history(handler: Kind, rows: list[dict], history_type: str) -> None:
+    """django-simple-history's records for rows (attname → value) just created ("+") or changed
+    ("~"), by the importing user, written as plain tuples like the rows themselves."""
+    history_model = handler.model.history.model
+    tracked = [model_field.attname for model_field in history_model.tracked_fields]
+    extra = (handler.now, HISTORY_REASON, history_type, handler.user.pk if handler.user else None)
+    attnames = [*tracked, "history_date", "history_change_reason", "history_type", "history_user_id"]
+    insert_rows(history_model, attnames, [(*(row[attname] for attname in tracked), *extra) for row in rows])
+
+
+def update_rows(model, attnames, rows) -> None:
+    """UPDATE … WHERE pk = … with executemany; each row is the values of `attnames`, then the key."""
+    if not rows:
+        return
+    connection = connections[router.db_for_write(model)]
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    pk = model._meta.pk
+    converters = [_converter(fields[attname], connection) for attname in attnames] + [_converter(pk, connection)]
+    quote = connection.ops.quote_name
+    sql = "UPDATE {} SET {} WHERE {} = %s".format(
+        quote(model._meta.db_table),
+        ", ".join(f"{quote(fields[attname].column)} = %s" for attname in attnames),
+        quote(pk.column),
+    )
+    _execute_many(connection, sql, rows, converters)
 
 
 def _write_relations(handler: Kind, owners, columns, *, prepared=False) -> None:
@@ -1137,6 +1157,10 @@ def insert_rows(model, attnames, rows, *, prepared_first=False) -> None:
         ", ".join(quote(fields[attname].column) for attname in attnames),
         ", ".join(["%s"] * len(attnames)),
     )
+    _execute_many(connection, sql, rows, converters)
+
+
+def _execute_many(connection, sql, rows, converters) -> None:
     converting = [(index, convert) for index, convert in enumerate(converters) if convert is not None]
     if converting:
         converted = []

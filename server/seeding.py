@@ -12,13 +12,13 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import partial
 from pathlib import Path
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from server.groups import ensure_groups
+from server.importing import import_file, insert_rows
 from server.models import (
     Application,
     AvailabilitySlot,
@@ -107,30 +107,6 @@ class SeedReport:
         return "created: " + (", ".join(parts) if parts else "nothing (already seeded)")
 
 
-def insert_rows(model, fields: list[str], rows: list[tuple]) -> None:
-    """A plain batched INSERT of values already in database form (see `db_value`).
-
-    For generated child rows only: bulk_create spends more time building model instances
-    than the database spends inserting them, and 100k volunteers have ~600k child rows.
-    """
-    connection = connection_for(model)
-    columns = ", ".join(connection.ops.quote_name(model._meta.get_field(name).column) for name in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
-    with connection.cursor() as cursor:
-        for offset in range(0, len(rows), BATCH):
-            cursor.executemany(sql, rows[offset : offset + BATCH])
-
-
-def connection_for(model):
-    return connections[router.db_for_write(model)]
-
-
-def db_value(model, value):
-    """A primary key as the database stores it (UUIDs are text on SQLite, uuid on PostgreSQL)."""
-    return model._meta.pk.get_db_prep_value(value, connection_for(model))
-
-
 CATALOG_KINDS = ("communities", "roles", "skills", "projects")
 
 
@@ -138,8 +114,6 @@ CATALOG_KINDS = ("communities", "roles", "skills", "projects")
 def load_catalog(report: SeedReport) -> None:
     """Communities, roles, skills and projects (with meeting times) from the shipped CSVs,
     through the same import as `import_csv`, so there is one loader and one set of rules."""
-    from server.importing import import_file
-
     for kind in CATALOG_KINDS:
         result = import_file(kind=kind, data=(CATALOG_DIR / f"{kind}.csv").read_bytes())
         if result.errors:
@@ -198,14 +172,13 @@ def generate_volunteers(*, count: int, rng: random.Random, report: SeedReport) -
         skills_by_cop.setdefault(cop_id, []).append(skill_id)
     existing = set(Volunteer.objects.filter(email__endswith="@example.net").values_list("email", flat=True))
     now = timezone.now()
-    created_at = partial(Volunteer._meta.get_field("created_at").get_db_prep_save, connection=connection_for(Volunteer))
     volunteers, skills, slots, role_links = [], [], [], []
     through = Volunteer.roles.through
     for i in range(count):
         # Draw everything for every index so the data of index i never depends on what exists.
         email = f"volunteer{i:06d}@example.net"
         cop = rng.choice(communities)
-        key = db_value(Volunteer, uuid.UUID(int=rng.getrandbits(128), version=4))
+        key = uuid.UUID(int=rng.getrandbits(128), version=4)
         volunteer = (
             key,
             email,
@@ -216,8 +189,8 @@ def generate_volunteers(*, count: int, rng: random.Random, report: SeedReport) -
             _weighted(rng, VOLUNTEER_TIMEZONES),
             Volunteer.Status.ACTIVE if rng.random() < 0.85 else Volunteer.Status.INACTIVE,
             "",
-            created_at(now - timedelta(days=rng.randint(0, 720))),
-            created_at(now),
+            now - timedelta(days=rng.randint(0, 720)),
+            now,
         )
         picked_skills = rng.sample(skills_by_cop[cop.pk], min(len(skills_by_cop[cop.pk]), rng.randint(1, 5)))
         picked_roles = rng.sample(roles_by_cop[cop.pk], rng.randint(1, 2))
@@ -232,13 +205,13 @@ def generate_volunteers(*, count: int, rng: random.Random, report: SeedReport) -
     with transaction.atomic():
         insert_rows(
             Volunteer,
-            ["id", "email", "name", "community_of_practice", "experience_level", "max_hours_per_week", "timezone"]
+            ["id", "email", "name", "community_of_practice_id", "experience_level", "max_hours_per_week", "timezone"]
             + ["status", "notes", "created_at", "updated_at"],
             volunteers,
         )
-        insert_rows(VolunteerSkill, ["volunteer", "skill", "level"], skills)
-        insert_rows(AvailabilitySlot, ["volunteer", "weekday", "start", "end"], slots)
-        insert_rows(through, ["volunteer", "role"], role_links)
+        insert_rows(VolunteerSkill, ["volunteer_id", "skill_id", "level"], skills)
+        insert_rows(AvailabilitySlot, ["volunteer_id", "weekday", "start", "end"], slots)
+        insert_rows(through, ["volunteer_id", "role_id"], role_links)
     report.add("volunteers", len(volunteers))
 
 
@@ -300,11 +273,10 @@ def generate_opportunities(*, count: int, rng: random.Random, report: SeedReport
         if pk in existing:
             continue
         opportunities.append(opportunity)
-        key = db_value(Opportunity, pk)
-        requirements += [(key, s, k, n) for s, k, n in zip(picked, kinds, levels, strict=True)]
+        requirements += [(pk, s, k, n) for s, k, n in zip(picked, kinds, levels, strict=True)]
     with transaction.atomic():
         Opportunity.objects.bulk_create(opportunities, batch_size=BATCH)
-        insert_rows(OpportunitySkill, ["opportunity", "skill", "kind", "level"], requirements)
+        insert_rows(OpportunitySkill, ["opportunity_id", "skill_id", "kind", "level"], requirements)
     report.add("opportunities", len(opportunities))
 
 

@@ -76,14 +76,16 @@ def dashboard_figures(user, *, now=None) -> dict:
         volunteers = Volunteer.objects.filter(
             status=Volunteer.Status.ACTIVE, pk__in=applications.values("volunteer")
         )
+    per_community = open_per_community(opportunities)
     return {
-        "open_opportunities": opportunities.filter(status=Opportunity.Status.OPEN).count(),
+        # Every posting's role has a community, so the chart's bars add up to the open count.
+        "open_opportunities": sum(total for _, total in per_community),
         "recent_applications": applications.filter(
             created_at__gte=now - timedelta(days=NEW_APPLICATION_DAYS)
         ).count(),
         "active_volunteers": volunteers.count(),
         "median_days_to_fill": median_days_to_fill(opportunities, now=now),
-        "open_per_community": open_per_community(opportunities),
+        "open_per_community": per_community,
         "stale": list(stale_postings(opportunities, now=now)[:STALE_LIMIT]),
     }
 

@@ -277,6 +277,8 @@ def test_volunteer_update_blank_keeps_and_changed_cells_replace(people):
     assert {(s.skill.name, s.level) for s in ana.skill_levels.all()} == {("SQL", 5), ("Python", 3)}
     assert ana.roles.get().community_of_practice == people["devops"]
     assert ana.history.count() == 2
+    latest = ana.history.order_by("-history_id").first()
+    assert (latest.history_type, latest.status, latest.name) == ("~", "inactive", "Ana")
 
 
 def test_volunteer_error_paths_and_all_or_nothing(people):

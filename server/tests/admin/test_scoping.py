@@ -216,3 +216,17 @@ def test_pm_opens_an_old_version_of_their_own_row(pm_client, world):
     version = opportunity.history.earliest()
     url = reverse("admin:server_opportunity_simple_history", args=[opportunity.pk, version.history_id])
     assert pm_client.get(url).status_code == 200
+
+
+def test_pm_adds_meeting_times_only_to_their_projects(pm_client, world):
+    url = reverse("admin:server_meetingtime_add")
+    form = pm_client.get(url).context["adminform"].form
+    choices = {label for value, label in form.fields["project"].choices if value}
+    assert choices == {"Food Oasis"}
+    data = {"project": world["theirs"].pk, "label": "Sneaky", "weekday": "2", "start": "10:00", "end": "11:00"}
+    response = pm_client.post(url, data)
+    assert response.status_code == 200
+    assert not MeetingTime.objects.filter(label="Sneaky").exists()
+    data["project"] = world["mine"].pk
+    assert pm_client.post(url, data).status_code == 302
+    assert MeetingTime.objects.get(label="Sneaky").project == world["mine"]

@@ -2,10 +2,13 @@
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from server.models import CommunityOfPractice, Opportunity, Project
 from server.tests.browser.conftest import sign_in, snap
+
+pytestmark = pytest.mark.browser
 
 
 def test_sign_in_shows_the_dashboard_kpi_cards(page):
