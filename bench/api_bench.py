@@ -93,11 +93,15 @@ def load(port, paths, *, seconds, threads, method="GET", body=None):
     wall = time.monotonic() - started
     if errors:
         raise SystemExit(f"{paths[0]}: {len(errors)} failed requests, e.g. status {errors[0]}")
-    latencies.sort()
+    return latencies, wall
+
+
+def summary(latencies, wall):
+    latencies = sorted(latencies)
     return {
         "n": len(latencies),
         "p50": statistics.median(latencies) * 1000,
-        "p95": latencies[int(len(latencies) * 0.95) - 1] * 1000,
+        "p95": latencies[max(0, int(len(latencies) * 0.95) - 1)] * 1000,
         "rps": len(latencies) / wall,
     }
 
@@ -107,6 +111,7 @@ def main():
     parser.add_argument("--opportunities", type=int, default=10_000)
     parser.add_argument("--seconds", type=float, default=4.0, help="load time per endpoint (default 4)")
     parser.add_argument("--threads", type=int, default=4, help="concurrent client threads (default 4)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds over all endpoints (default 3)")
     parser.add_argument("--port", type=int, default=8201)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--only", default="", help="run only endpoints whose name contains this text")
@@ -120,9 +125,14 @@ def main():
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-only-" + os.urandom(16).hex(),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # The anonymous throttle (120/minute by default) would answer 429 to a load test.
-        "API_ANON_RATE": "100000000/minute",
-        "API_APPLICATION_RATE": "100000000/minute",
+        # Plain HTTP on the loopback: no redirect to https, quiet logs.
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        # The anonymous throttle (120/minute by default) would answer 429 to a load test. Per
+        # second, so the throttle's history (one timestamp per request in the window, read and
+        # written on every request) stays as short as with the real rate.
+        "API_ANON_RATE": "1000000/second",
+        "API_APPLICATION_RATE": "1000000/second",
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
     }
     env.setdefault("DATABASE_URL", f"sqlite:///{workdir}/bench.sqlite3")
@@ -130,7 +140,7 @@ def main():
 
     print(
         f"database: {database} · {args.opportunities} opportunities · gunicorn {args.workers} workers · "
-        f"{args.threads} client threads × {args.seconds:g} s per endpoint"
+        f"{args.threads} client threads × {args.seconds:g} s per endpoint in {args.rounds} rounds"
     )
     started = time.perf_counter()
     run_manage(env, "migrate", "--no-input")
@@ -150,15 +160,63 @@ def main():
     )  # fmt: skip
     try:
         wait_until_up(args.port)
-        run_endpoints(args)
+        run_endpoints(args, env)
     finally:
         server.terminate()
         server.wait(timeout=30)
 
 
-def run_endpoints(args):
+def cpu_per_request(env, scenarios):
+    """Median CPU time per request of each endpoint, served in one process without HTTP
+    (Django's test client). CPU time, unlike wall time, hardly depends on how busy the
+    machine is, so this column compares runs made under different loads."""
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump([[name, paths, method, body] for name, paths, method, body in scenarios], handle)
+    child = subprocess.run(
+        [PYTHON, __file__, "--cpu-child", handle.name], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    )
+    os.unlink(handle.name)
+    return json.loads(child.stdout.strip().splitlines()[-1])
+
+
+def cpu_child(path, repeat=40):
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.test import Client
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    with open(path) as handle:
+        scenarios = json.load(handle)
+    result = {}
+    for name, paths, method, body in scenarios:
+
+        def call(index, paths=paths, method=method, body=body):
+            target = paths[index % len(paths)]
+            if method == "POST":
+                return client.post(target, body, content_type="application/json")
+            return client.get(target)
+
+        for index in range(3):
+            call(index)
+        times = []
+        for index in range(repeat if method == "GET" else 5):
+            started = time.process_time()
+            response = call(index)
+            times.append(time.process_time() - started)
+            if response.status_code >= 400:
+                raise SystemExit(f"{name}: status {response.status_code}")
+        result[name] = statistics.median(times) * 1000
+    print(json.dumps(result))
+
+
+def run_endpoints(args, env):
     port = args.port
-    _, body, _ = request(port, "GET", "/api/opportunities/?page_size=100")
+    status, body, _ = request(port, "GET", "/api/opportunities/?page_size=100")
+    if status != 200:
+        raise SystemExit(f"/api/opportunities/ answered {status}: {body[:200]!r}")
     items = json.loads(body)["results"]
     ids = [item["id"] for item in items]
     open_count = json.loads(body)["count"]
@@ -193,18 +251,32 @@ def run_endpoints(args):
              "availability": "Mon 18:00-21:00; Wed 18:00-21:00"},
         ),
     ]  # fmt: skip
+    chosen = [s for s in scenarios if args.only in s[0] or s[0].startswith("health")]
+    for _, paths, method, body in chosen:
+        load(port, paths, seconds=0.3, threads=1, method=method, body=body)  # warm up both workers
+    # Rounds interleave the endpoints in time, so a change in the machine's load (it is shared)
+    # weighs on all of them alike rather than on whichever ran at that moment.
+    collected = {name: ([], 0.0) for name, *_ in chosen}
+    for _ in range(args.rounds):
+        for name, paths, method, body in chosen:
+            seconds = args.seconds / args.rounds
+            latencies, wall = load(port, paths, seconds=seconds, threads=args.threads, method=method, body=body)
+            total, walls = collected[name]
+            collected[name] = (total + latencies, walls + wall)
+    cpu = cpu_per_request(env, chosen)
     print(f"open opportunities: {open_count}")
-    print(f"{'endpoint':<30} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 / health':>13}")
-    baseline = None
-    for name, paths, method, body in scenarios:
-        if args.only not in name and not name.startswith("health"):
-            continue
-        load(port, paths, seconds=0.5, threads=1, method=method, body=body)  # warm up both workers
-        result = load(port, paths, seconds=args.seconds, threads=args.threads, method=method, body=body)
+    print(
+        f"{'endpoint':<30} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'req/s':>8} {'p50 / health':>13} "
+        f"{'CPU ms':>7} {'CPU / health':>13}"
+    )
+    baseline = cpu_baseline = None
+    for name, (latencies, wall) in collected.items():
+        result = summary(latencies, wall)
         baseline = baseline or result["p50"]
+        cpu_baseline = cpu_baseline or cpu[name]
         print(
             f"{name:<30} {result['n']:>8} {result['p50']:>8.1f} {result['p95']:>8.1f} {result['rps']:>8.1f} "
-            f"{result['p50'] / baseline:>12.1f}×"
+            f"{result['p50'] / baseline:>12.1f}× {cpu[name]:>7.1f} {cpu[name] / cpu_baseline:>12.1f}×"
         )
     load_average = os.getloadavg()
     print(f"load average during the run: {load_average[0]:.1f} {load_average[1]:.1f} {load_average[2]:.1f} "
@@ -212,4 +284,7 @@ def run_endpoints(args):
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) == 3 and sys.argv[1] == "--cpu-child":
+        cpu_child(sys.argv[2])
+    else:
+        main()

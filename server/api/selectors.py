@@ -37,6 +37,7 @@ def with_item_data(queryset):
 
 
 def meeting_time_data(meeting, timezone: str) -> dict:
+    """The API's shape of a weekly meeting (in the project's zone; `end` may be "24:00")."""
     return {
         "label": meeting.label,
         "weekday": DAY_ABBREVIATIONS[meeting.weekday],
@@ -62,8 +63,21 @@ def attach_item_data(opportunities) -> None:
         skills[opportunity_id][kind].append({"name": name, "level": level})
     meetings = defaultdict(list)
     projects = {o.project_id: o.project for o in opportunities}
-    for meeting in MeetingTime.objects.filter(project__in=projects).order_by("weekday", "start", "end"):
-        meetings[meeting.project_id].append(meeting_time_data(meeting, projects[meeting.project_id].timezone))
+    rows = (
+        MeetingTime.objects.filter(project__in=projects)
+        .order_by("weekday", "start", "end")
+        .values_list("project_id", "label", "weekday", "start", "end")
+    )
+    for project_id, label, weekday, start, end in rows:
+        meetings[project_id].append(
+            {
+                "label": label,
+                "weekday": DAY_ABBREVIATIONS[weekday],
+                "start": format_time(start),
+                "end": format_time(end),
+                "timezone": projects[project_id].timezone,
+            }
+        )
     for opportunity in opportunities:
         opportunity.item_skills = skills[opportunity.pk]
         opportunity.item_meeting_times = meetings[opportunity.project_id]

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, filters, mixins, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
@@ -35,9 +35,17 @@ def _status_errors():
 
 
 class StableOrderingFilter(filters.OrderingFilter):
-    """The asked ordering, then newest first and the id, so pages never overlap or skip rows."""
+    """The asked ordering, then newest first and the id, so pages never overlap or skip rows.
+    An unknown field is a 400 (DRF would silently ignore it)."""
 
     def get_ordering(self, request, queryset, view):
+        asked = request.query_params.get(self.ordering_param)
+        if asked is not None:
+            allowed = view.ordering_fields
+            for term in asked.split(","):
+                if term.strip().lstrip("-") not in allowed:
+                    choices = ", ".join(f"{field}, -{field}" for field in allowed)
+                    raise exceptions.ValidationError({self.ordering_param: [f'"{term}" is not one of: {choices}.']})
         ordering = list(super().get_ordering(request, queryset, view) or [])
         for tiebreaker in ("-created_at", "id"):
             if tiebreaker.lstrip("-") not in {field.lstrip("-") for field in ordering}:
@@ -46,7 +54,18 @@ class StableOrderingFilter(filters.OrderingFilter):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List opportunities", description="Anonymous callers see open, unexpired ones."),
+    list=extend_schema(
+        summary="List opportunities",
+        description="Anonymous callers see open, unexpired ones.",
+        parameters=[
+            OpenApiParameter(
+                "ordering",
+                str,
+                enum=["published_at", "-published_at", "min_hours_per_week", "-min_hours_per_week"],
+                description="Sort order (default: newest published first).",
+            )
+        ],
+    ),
     retrieve=extend_schema(summary="One opportunity", description="404 for anything the caller may not see."),
     create=extend_schema(
         summary="Create an opportunity (staff)",

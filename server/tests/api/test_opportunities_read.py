@@ -169,6 +169,11 @@ class TestFilters:
         assert order(ordering="-min_hours_per_week") == [str(old.pk), str(mid.pk), str(new.pk)]
         assert order(ordering="min_hours_per_week") == [str(new.pk), str(mid.pk), str(old.pk)]
 
+    def test_unknown_ordering_is_400_naming_it(self, api):
+        response = api.get(URL, {"ordering": "-body"})
+        assert response.status_code == 400
+        assert '"-body" is not one of' in response.json()["ordering"][0]
+
 
 class TestPagination:
     def test_shape_and_page_size(self, api):
