@@ -16,6 +16,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
+from server.importing import KINDS, run_import
 from server.models import (
     Application,
     CommunityOfPractice,
@@ -69,8 +70,6 @@ class CSVResource(resources.ModelResource):
         return queryset
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
-        from server.importing import run_import
-
         rows = ((number, list(cells)) for number, cells in enumerate(dataset, start=2))
         report = run_import(
             kind=self.kind,
@@ -126,7 +125,7 @@ class CommunityResource(CSVResource):
 
     class Meta:
         model = CommunityOfPractice
-        fields = export_order = ("name", "slug", "description")
+        fields = export_order = KINDS["communities"].columns
         import_id_fields = ("name",)
 
 
@@ -138,7 +137,7 @@ class RoleResource(CSVResource):
 
     class Meta:
         model = Role
-        fields = export_order = ("title", "community_of_practice", "description")
+        fields = export_order = KINDS["roles"].columns
         import_id_fields = ("title", "community_of_practice")
 
     def optimise(self, queryset):
@@ -155,7 +154,7 @@ class SkillResource(CSVResource):
 
     class Meta:
         model = Skill
-        fields = export_order = ("name", "communities_of_practice", "description")
+        fields = export_order = KINDS["skills"].columns
         import_id_fields = ("name",)
 
     def optimise(self, queryset):
@@ -176,17 +175,7 @@ class ProjectResource(CSVResource):
 
     class Meta:
         model = Project
-        fields = export_order = (
-            "name",
-            "slug",
-            "status",
-            "website_url",
-            "repository_url",
-            "slack_channel",
-            "timezone",
-            "managers",
-            "meeting_times",
-        )
+        fields = export_order = KINDS["projects"].columns
         import_id_fields = ("name",)
 
     def optimise(self, queryset):
@@ -230,22 +219,7 @@ class OpportunityResource(CSVResource):
 
     class Meta:
         model = Opportunity
-        fields = export_order = (
-            "id",
-            "project",
-            "role",
-            "community_of_practice",
-            "title",
-            "status",
-            "experience_level",
-            "min_hours_per_week",
-            "work_environment",
-            "positions",
-            "required_skills",
-            "preferred_skills",
-            "body",
-            "expires_on",
-        )
+        fields = export_order = KINDS["opportunities"].columns
         import_id_fields = ("id",)
 
     def optimise(self, queryset):
@@ -269,18 +243,7 @@ class VolunteerResource(CSVResource):
 
     class Meta:
         model = Volunteer
-        fields = export_order = (
-            "email",
-            "name",
-            "community_of_practice",
-            "roles",
-            "experience_level",
-            "max_hours_per_week",
-            "timezone",
-            "availability",
-            "skills",
-            "status",
-        )
+        fields = export_order = KINDS["volunteers"].columns
         import_id_fields = ("email",)
 
     def optimise(self, queryset):
@@ -304,7 +267,7 @@ class ApplicationResource(CSVResource):
 
     class Meta:
         model = Application
-        fields = export_order = ("opportunity_id", "volunteer_email", "status", "message")
+        fields = export_order = KINDS["applications"].columns
         import_id_fields = ("opportunity_id", "volunteer_email")
 
     def optimise(self, queryset):
