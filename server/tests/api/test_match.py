@@ -141,3 +141,17 @@ def test_score_recomputed_by_hand_for_a_new_york_volunteer_and_los_angeles_meeti
     assert result["breakdown"] == {"skills": 0.75, "hours": 0.5, "availability": 0.75, "interest": 0.0}
     # round(100 × (0.5·0.75 + 0.2·0.5 + 0.2·0.75 + 0.1·0), 1)
     assert result["score"] == 62.5
+
+
+def test_breakdown_is_exact_so_the_score_can_be_recomputed_from_it(api):
+    opportunity = OpenOpportunityFactory(min_hours_per_week=3)
+    OpportunitySkillFactory(opportunity=opportunity, skill=SkillFactory(name="Python"), level=3)
+    body = {"skills": [{"name": "Python", "level": 2}], "max_hours_per_week": 2}
+    result = api.post(URL, body).json()["results"][0]
+    breakdown = result["breakdown"]
+    assert breakdown["skills"] == pytest.approx(2 / 3, rel=1e-12)
+    assert breakdown["hours"] == pytest.approx(2 / 3, rel=1e-12)
+    weights = {"skills": 0.5, "hours": 0.2, "availability": 0.2, "interest": 0.1}
+    recomputed = 100 * sum(weight * breakdown[name] for name, weight in weights.items())
+    # 33.33 + 13.33 + 20 (no meeting times) + 5 (no roles, no community)
+    assert result["score"] == round(recomputed, 1) == 71.7
