@@ -14,7 +14,8 @@ opportunity O every component is in [0, 1]:
 - interest: 1.0 if O's role is among V's roles; else 0.5 if the role is in V's community of
   practice, or V gave neither roles nor a community; else 0.0.
 - score = round(100 × (0.5·skills + 0.2·hours + 0.2·availability + 0.1·interest), 1),
-  computed from the unrounded components; the breakdown shows them rounded to 3 decimals.
+  computed from the unrounded components, which the breakdown carries as they are (the
+  admin and the `match` command round them for display).
 
 The component functions are pure (plain values in, a float out) so they can be tested and
 reasoned about without a database. The two rankings load everything they need in a constant
@@ -51,7 +52,6 @@ from server.schedule import to_utc_intervals as _exact_to_utc_intervals
 WEIGHTS = {"skills": 0.5, "hours": 0.2, "availability": 0.2, "interest": 0.1}
 REQUIRED_WEIGHT = 1.0
 PREFERRED_WEIGHT = 0.5
-BREAKDOWN_DECIMALS = 3
 
 Interval = tuple[int, int]
 
@@ -178,12 +178,10 @@ def _combine(skills: float, hours: float, availability: float, interest: float) 
 
 
 def evaluate(*, skills: float, hours: float, availability: float, interest: float) -> tuple[float, Breakdown]:
-    """(score, breakdown): the score from the exact components, the breakdown rounded for people."""
+    """(score, breakdown): the score and the exact components it comes from, so the score can
+    be recomputed from the breakdown with the formula (rounding is for display: admin, CLI)."""
     score = combine(skills=skills, hours=hours, availability=availability, interest=interest)
-    digits = BREAKDOWN_DECIMALS
-    return score, Breakdown(
-        round(skills, digits), round(hours, digits), round(availability, digits), round(interest, digits)
-    )
+    return score, Breakdown(skills, hours, availability, interest)
 
 
 # --- weekly schedules in UTC --------------------------------------------------------------------

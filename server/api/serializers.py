@@ -199,7 +199,8 @@ class MatchRequestSerializer(serializers.Serializer):
     roles = serializers.PrimaryKeyRelatedField(
         queryset=Role.objects.all(), many=True, required=False, help_text="Ids of the roles of interest."
     )
-    skills = SkillLevelSerializer(many=True, required=False)
+    # The one answer without "?" in the contract: always sent, possibly empty.
+    skills = SkillLevelSerializer(many=True, help_text="The volunteer's skills with levels 1-5; may be empty.")
     max_hours_per_week = serializers.IntegerField(
         min_value=HOURS_MIN, max_value=HOURS_MAX, required=False, allow_null=True
     )
@@ -239,7 +240,7 @@ class MatchRequestSerializer(serializers.Serializer):
         return Profile(
             community_of_practice_id=cop.pk if cop else None,
             role_ids=frozenset(role.pk for role in data.get("roles", [])),
-            skills={item["name"].pk: item["level"] for item in data.get("skills", [])},
+            skills={item["name"].pk: item["level"] for item in data["skills"]},
             max_hours_per_week=data.get("max_hours_per_week"),
             timezone=data.get("timezone") or settings.ORG_TIME_ZONE,
             availability=data.get("availability", ()),

@@ -8,7 +8,7 @@ from django.contrib.auth import authenticate
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import exceptions, filters, mixins, status, viewsets
+from rest_framework import exceptions, filters, mixins, parsers, status, viewsets
 from rest_framework.authtoken.models import Token
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -182,8 +182,13 @@ class ProjectViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
 
+# Flat bodies may also come as an HTML form posts them (and as `obtain_auth_token` takes them).
+FLAT_BODY_PARSERS = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
+
+
 class ApplicationViewSet(RejectNulCharacters, mixins.CreateModelMixin, viewsets.GenericViewSet):
     serializer_class = serializers.ApplicationCreateSerializer
+    parser_classes = FLAT_BODY_PARSERS
     throttle_classes = [ApplicationRateThrottle]
 
     @extend_schema(
@@ -239,6 +244,7 @@ class TokenView(RejectNulCharacters, APIView):
 
     authentication_classes = []
     permission_classes = []
+    parser_classes = FLAT_BODY_PARSERS
 
     @extend_schema(
         summary="Get an API token (staff)",

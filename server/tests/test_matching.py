@@ -162,12 +162,14 @@ def test_score_weights_and_rounding():
     assert combine(skills=0.8, hours=1, availability=0.5, interest=0) == 70.0
 
 
-def test_breakdown_is_rounded_but_the_score_comes_from_exact_values():
+def test_breakdown_carries_the_exact_components_of_the_score():
     score, breakdown = evaluate(skills=2 / 3, hours=1 / 3, availability=1.0, interest=0.5)
     # 100 × (0.3333… + 0.0666… + 0.2 + 0.05) = 65.0
     assert score == 65.0
-    assert breakdown == Breakdown(skills=0.667, hours=0.333, availability=1.0, interest=0.5)
-    assert breakdown.as_dict() == {"skills": 0.667, "hours": 0.333, "availability": 1.0, "interest": 0.5}
+    # DESIGN.md rounds only the score: the components are the formula's values, unrounded.
+    assert breakdown == Breakdown(skills=2 / 3, hours=1 / 3, availability=1.0, interest=0.5)
+    assert breakdown.as_dict() == {"skills": 2 / 3, "hours": 1 / 3, "availability": 1.0, "interest": 0.5}
+    assert combine(**breakdown.as_dict()) == score
 
 
 # --- UTC conversion: the fast path equals the reference implementation ------------------------

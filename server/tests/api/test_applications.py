@@ -122,3 +122,17 @@ def test_staff_recording_applications_are_not_throttled(organizer_api, opportuni
     monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "applications", "1/hour")
     for _ in range(3):
         assert apply(organizer_api, opportunity).status_code in (200, 201)
+
+
+@pytest.mark.parametrize("content_type", ["multipart/form-data", "application/x-www-form-urlencoded"])
+def test_a_form_post_applies_like_json(client, opportunity, content_type):
+    # A job board's plain HTML form (and Django's test client by default) posts form data.
+    from urllib.parse import urlencode
+
+    fields = {"opportunity": str(opportunity.pk), "name": "Ana Silva", "email": "ana@example.com"}
+    if content_type == "multipart/form-data":
+        response = client.post(URL, fields)
+    else:
+        response = client.post(URL, urlencode(fields), content_type=content_type)
+    assert response.status_code == 201, response.content
+    assert response.json() == {"id": Application.objects.get().pk, "status": "new"}

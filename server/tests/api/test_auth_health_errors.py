@@ -45,6 +45,12 @@ class TestToken:
         assert response.status_code == 400
         assert response.json() == {"non_field_errors": ["No staff account matches this email and password."]}
 
+    def test_a_form_post_gives_a_token_too(self, client, organizer):
+        # As DRF's obtain_auth_token: Django's test client posts multipart by default.
+        response = client.post(self.URL, {"email": "organizer@example.org", "password": "pass-word-123"})
+        assert response.status_code == 200, response.content
+        assert response.json() == {"token": Token.objects.get(user=organizer).key}
+
     def test_missing_fields_are_named(self, api):
         response = api.post(self.URL, {"email": "x"})
         assert response.status_code == 400
@@ -101,7 +107,8 @@ class TestErrors:
         assert response.json()["detail"].startswith("JSON parse error")
 
     def test_wrong_content_type_is_415(self, api):
-        response = api.generic("POST", "/api/applications/", "a=b", content_type="application/x-www-form-urlencoded")
+        # Nested bodies (match, opportunity writes) are JSON only.
+        response = api.generic("POST", "/api/match/", "a=b", content_type="application/x-www-form-urlencoded")
         assert response.status_code == 415
         assert "Unsupported media type" in response.json()["detail"]
 

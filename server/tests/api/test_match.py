@@ -55,7 +55,7 @@ def test_ranks_open_opportunities_with_breakdown(api, setting):
 
 
 def test_empty_profile_and_limit(api, setting):
-    response = api.post(URL, {"limit": 1})
+    response = api.post(URL, {"skills": [], "limit": 1})
     assert response.status_code == 200
     assert len(response.json()["results"]) == 1
 
@@ -65,7 +65,7 @@ def test_availability_against_meeting_times(api):
     MeetingTimeFactory(project=project, weekday=0, start=18 * 60, end=19 * 60)
     opportunity = OpenOpportunityFactory(project=project)
     # Mon 21:00-22:00 in New York is Mon 18:00-19:00 in Los Angeles.
-    body = {"timezone": "America/New_York", "availability": "Mon 21:00-22:00"}
+    body = {"skills": [], "timezone": "America/New_York", "availability": "Mon 21:00-22:00"}
     result = api.post(URL, body).json()["results"][0]
     assert result["opportunity"]["id"] == str(opportunity.pk)
     assert result["breakdown"]["availability"] == 1.0
@@ -96,7 +96,7 @@ def test_bad_input_is_400_naming_field_and_value(api, setting, body, field, text
 def test_constant_queries_whatever_the_number_of_results(api, setting):
     def queries(limit):
         with CaptureQueriesContext(connection) as captured:
-            response = api.post(URL, {"limit": limit})
+            response = api.post(URL, {"skills": [], "limit": limit})
         return len(captured), len(response.json()["results"])
 
     few, got_one = queries(1)
@@ -106,3 +106,52 @@ def test_constant_queries_whatever_the_number_of_results(api, setting):
     more, got_more = queries(100)
     assert got_more == 12
     assert few == many == more
+
+
+def test_skills_are_required_but_may_be_empty(api, setting):
+    # DESIGN.md marks every other field of the body optional ("?"), not `skills`.
+    response = api.post(URL, {"max_hours_per_week": 10})
+    assert response.status_code == 400
+    assert "skills" in response.json()
+    assert api.post(URL, {"skills": [], "max_hours_per_week": 10}).status_code == 200
+
+
+def test_limit_defaults_to_20(api):
+    OpenOpportunityFactory.create_batch(21)
+    assert len(api.post(URL, {"skills": []}).json()["results"]) == 20
+
+
+def test_score_recomputed_by_hand_for_a_new_york_volunteer_and_los_angeles_meetings(api):
+    project = ProjectFactory(timezone="America/Los_Angeles")
+    MeetingTimeFactory(project=project, weekday=3, start=20 * 60, end=21 * 60)  # Thu 20:00-21:00 LA
+    opportunity = OpenOpportunityFactory(project=project, min_hours_per_week=10)
+    OpportunitySkillFactory(opportunity=opportunity, skill=SkillFactory(name="Python"), level=4)
+    other_role = RoleFactory()
+    body = {
+        "skills": [{"name": "Python", "level": 3}],  # 3/4 = 0.75
+        "max_hours_per_week": 5,  # 5/10 = 0.5
+        "timezone": "America/New_York",
+        # The meeting is Thu 23:00-24:00 in New York: 45 of its 60 minutes are covered.
+        "availability": "Thu 23:00-23:45",
+        "roles": [other_role.pk],  # neither the role nor its community: 0.0
+        "community_of_practice": other_role.community_of_practice.slug,
+    }
+    result = api.post(URL, body).json()["results"][0]
+    assert result["opportunity"]["id"] == str(opportunity.pk)
+    assert result["breakdown"] == {"skills": 0.75, "hours": 0.5, "availability": 0.75, "interest": 0.0}
+    # round(100 × (0.5·0.75 + 0.2·0.5 + 0.2·0.75 + 0.1·0), 1)
+    assert result["score"] == 62.5
+
+
+def test_breakdown_is_exact_so_the_score_can_be_recomputed_from_it(api):
+    opportunity = OpenOpportunityFactory(min_hours_per_week=3)
+    OpportunitySkillFactory(opportunity=opportunity, skill=SkillFactory(name="Python"), level=3)
+    body = {"skills": [{"name": "Python", "level": 2}], "max_hours_per_week": 2}
+    result = api.post(URL, body).json()["results"][0]
+    breakdown = result["breakdown"]
+    assert breakdown["skills"] == pytest.approx(2 / 3, rel=1e-12)
+    assert breakdown["hours"] == pytest.approx(2 / 3, rel=1e-12)
+    weights = {"skills": 0.5, "hours": 0.2, "availability": 0.2, "interest": 0.1}
+    recomputed = 100 * sum(weight * breakdown[name] for name, weight in weights.items())
+    # 33.33 + 13.33 + 20 (no meeting times) + 5 (no roles, no community)
+    assert result["score"] == round(recomputed, 1) == 71.7
