@@ -16,7 +16,8 @@ PROJECT_MANAGER_PERMISSIONS = (
         for model in ("opportunity", "opportunityskill", "requiredskill", "preferredskill")
         for action in ("view", "add", "change")
     ]
-    + ["delete_opportunityskill", "delete_requiredskill", "delete_preferredskill"]
+    # DESIGN.md lists DELETE among the opportunity writes a PM makes within their projects.
+    + ["delete_opportunity", "delete_opportunityskill", "delete_requiredskill", "delete_preferredskill"]
     + [f"{action}_meetingtime" for action in ("view", "add", "change", "delete")]
     + ["view_application", "change_application", "view_volunteer"]
     # CSV export of what they can see (the admin's scoped querysets decide which rows); never import.

@@ -175,12 +175,19 @@ def test_pm_cannot_change_a_volunteer(pm_client, world):
     assert ada.name == "Ada Lovelace"
 
 
-def test_pm_cannot_delete_opportunities_or_catalog_entries(pm_client, world):
+def test_pm_cannot_delete_projects_or_catalog_entries(pm_client, world):
     assert pm_client.get(reverse("admin:server_project_delete", args=[world["mine"].pk])).status_code == 403
     assert pm_client.get(reverse("admin:server_role_delete", args=[world["designer"].pk])).status_code == 403
+
+
+def test_pm_deletes_only_their_own_projects_opportunities(pm_client, world):
     response = pm_client.post(reverse("admin:server_opportunity_delete", args=[world["my_draft"].pk]), {"post": "yes"})
-    assert response.status_code == 403
-    assert Opportunity.objects.filter(pk=world["my_draft"].pk).exists()
+    assert response.status_code == 302
+    assert not Opportunity.objects.filter(pk=world["my_draft"].pk).exists()
+    theirs = world["their_draft"]
+    response = pm_client.post(reverse("admin:server_opportunity_delete", args=[theirs.pk]), {"post": "yes"})
+    assert response.status_code in (403, 404)
+    assert Opportunity.objects.filter(pk=theirs.pk).exists()
 
 
 def test_pm_changes_the_status_of_an_application_to_their_project(pm_client, world):

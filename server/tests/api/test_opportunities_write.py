@@ -187,10 +187,10 @@ class TestChange:
         assert response.json()["body"] == "new"
         assert response.json()["role"]["id"] == role.pk
 
-    def test_delete_needs_the_delete_permission(self, pm_api, organizer_api, managed_project):
-        opportunity = OpportunityFactory(project=managed_project)
-        response = pm_api.delete(f"{URL}{opportunity.pk}/")
-        assert response.status_code == 403
-        assert Opportunity.objects.filter(pk=opportunity.pk).exists()
-        assert organizer_api.delete(f"{URL}{opportunity.pk}/").status_code == 204
-        assert not Opportunity.objects.filter(pk=opportunity.pk).exists()
+    def test_delete_within_scope(self, pm_api, organizer_api, managed_project, other_project):
+        mine, theirs = OpportunityFactory(project=managed_project), OpportunityFactory(project=other_project)
+        assert pm_api.delete(f"{URL}{mine.pk}/").status_code == 204
+        assert not Opportunity.objects.filter(pk=mine.pk).exists()
+        assert pm_api.delete(f"{URL}{theirs.pk}/").status_code == 404
+        assert organizer_api.delete(f"{URL}{theirs.pk}/").status_code == 204
+        assert not Opportunity.objects.exists()
