@@ -232,12 +232,12 @@ class Lookups:
             raise CellError(f'"{pk}" is not an opportunity')
         return pk
 
-    def volunteer(self, email: str) -> object:
+    def volunteer(self, email: str, given: str | None = None) -> object:
         table = self._load("volunteers", lambda: dict(Volunteer.objects.values_list("email", "pk")))
         try:
             return table[email.lower()]
         except KeyError:
-            raise CellError(f'"{email}" is not a volunteer') from None
+            raise CellError(f'"{given or email}" is not a volunteer') from None
 
 
 # --- kinds ----------------------------------------------------------------------------------
@@ -735,7 +735,7 @@ class ApplicationsKind(Kind):
         if column == "opportunity_id":
             return self.lookups.opportunity(cleaned)
         if column == "volunteer_email":
-            return self.lookups.volunteer(cleaned)
+            return self.lookups.volunteer(cleaned, given=value)
         return cleaned
 
     def key(self, values):

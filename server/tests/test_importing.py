@@ -562,3 +562,13 @@ def test_typed_cells_from_a_spreadsheet_import_like_text(people):
     result = VolunteerResource().import_data(dataset, dry_run=False)
     assert not result.has_errors()
     assert models.Volunteer.objects.get().max_hours_per_week == 12
+
+
+def test_an_unknown_volunteer_email_is_quoted_as_written_in_the_file():
+    ApplicationFactory()
+    opportunity_id = models.Opportunity.objects.get().pk
+    report = run(
+        "applications",
+        f"opportunity_id,volunteer_email,status,message\n{opportunity_id},NoBody@Example.org,new,\n",
+    )
+    assert report.errors == ['row 2, volunteer_email: "NoBody@Example.org" is not a volunteer']
