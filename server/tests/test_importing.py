@@ -575,7 +575,10 @@ def test_an_unknown_volunteer_email_is_quoted_as_written_in_the_file():
 
 
 def test_a_bad_roles_cell_is_listed_with_the_other_errors_of_its_row_in_column_order():
-    header = "email,name,community_of_practice,roles,experience_level,max_hours_per_week,timezone,availability,skills,status\n"
+    header = (
+        "email,name,community_of_practice,roles,experience_level,max_hours_per_week,"
+        "timezone,availability,skills,status\n"
+    )
     report = run("volunteers", header + "a@example.org,A,,No Such Role,,0,,,,\n")
     assert report.errors == [
         'row 2, roles: "No Such Role" is not a role',
