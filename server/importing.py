@@ -232,12 +232,12 @@ class Lookups:
             raise CellError(f'"{pk}" is not an opportunity')
         return pk
 
-    def volunteer(self, email: str) -> object:
+    def volunteer(self, email: str, given: str | None = None) -> object:
         table = self._load("volunteers", lambda: dict(Volunteer.objects.values_list("email", "pk")))
         try:
             return table[email.lower()]
         except KeyError:
-            raise CellError(f'"{email}" is not a volunteer') from None
+            raise CellError(f'"{given or email}" is not a volunteer') from None
 
 
 # --- kinds ----------------------------------------------------------------------------------
@@ -735,7 +735,7 @@ class ApplicationsKind(Kind):
         if column == "opportunity_id":
             return self.lookups.opportunity(cleaned)
         if column == "volunteer_email":
-            return self.lookups.volunteer(cleaned)
+            return self.lookups.volunteer(cleaned, given=value)
         return cleaned
 
     def key(self, values):
@@ -895,6 +895,7 @@ def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
     unique_values = {column: {} for column in handler.unique}  # column → value → key (final state)
     unique_rows = {column: {} for column in handler.unique}  # column → key → (number, value)
     order = [c for c in handler.columns if c not in handler.dependent]
+    rank = {column: index for index, column in enumerate(handler.columns)}
     # Most columns repeat a few values (communities, levels, zones, statuses): each distinct cell
     # is read by its widget once. Only successes are kept, so every bad cell is still reported.
     memo = {c: {} for c in order if c not in handler.key_columns}
@@ -925,13 +926,12 @@ def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
                     raise CellError("contains a NUL character, which cannot be stored")
                 values[column] = cleaned = handler.clean(column, value, values, None)
             except ValueError as error:
-                row_errors.append(f"row {number}, {column}: {error}")
+                row_errors.append((column, f"row {number}, {column}: {error}"))
             else:
                 if seen_values is not None and value.__class__ is str and len(seen_values) < MEMO_LIMIT:
                     seen_values[value] = cleaned
-        if row_errors:
-            report.errors.extend(row_errors)
-            continue
+        # Dependent columns are read even when another cell of the row is bad, so that every
+        # error of the file is listed in one run.
         key = handler.key(values)
         current = existing.get(key) if key is not None else None
         for column in handler.dependent:
@@ -942,9 +942,9 @@ def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
                     raise CellError("contains a NUL character, which cannot be stored")
                 values[column] = handler.clean(column, raw[column], values, current)
             except ValueError as error:
-                row_errors.append(f"row {number}, {column}: {error}")
+                row_errors.append((column, f"row {number}, {column}: {error}"))
         if row_errors:
-            report.errors.extend(row_errors)
+            report.errors.extend(error for _, error in sorted(row_errors, key=lambda e: rank[e[0]]))
             continue
         if key is None and not handler.key_optional:
             missing = [c for c in handler.key_columns if c not in values]

@@ -562,3 +562,26 @@ def test_typed_cells_from_a_spreadsheet_import_like_text(people):
     result = VolunteerResource().import_data(dataset, dry_run=False)
     assert not result.has_errors()
     assert models.Volunteer.objects.get().max_hours_per_week == 12
+
+
+def test_an_unknown_volunteer_email_is_quoted_as_written_in_the_file():
+    ApplicationFactory()
+    opportunity_id = models.Opportunity.objects.get().pk
+    report = run(
+        "applications",
+        f"opportunity_id,volunteer_email,status,message\n{opportunity_id},NoBody@Example.org,new,\n",
+    )
+    assert report.errors == ['row 2, volunteer_email: "NoBody@Example.org" is not a volunteer']
+
+
+def test_a_bad_roles_cell_is_listed_with_the_other_errors_of_its_row_in_column_order():
+    header = (
+        "email,name,community_of_practice,roles,experience_level,max_hours_per_week,"
+        "timezone,availability,skills,status\n"
+    )
+    report = run("volunteers", header + "a@example.org,A,,No Such Role,,0,,,,\n")
+    assert report.errors == [
+        'row 2, roles: "No Such Role" is not a role',
+        'row 2, max_hours_per_week: "0" is not between 1 and 40',
+    ]
+    assert not models.Volunteer.objects.exists()
