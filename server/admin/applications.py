@@ -120,16 +120,13 @@ class ApplicationAdmin(HistoryAdmin):
         return obj.status, obj.get_status_display()
 
     def _set_status(self, request, applications, status):
-        done, failures = [], []
-        for application in applications:
-            if not self.has_change_permission(request, application):
-                failures.append(services.ServiceError(f'You may not change "{application}".'))
-                continue
-            try:
-                done.append(services.application_set_status(application=application, status=status, by=request.user))
-            except services.ServiceError as error:
-                failures.append(error)
-        self.report(request, done, failures, f"Marked as {Status(status).label.lower()}:", "applications")
+        self.apply_to_each(
+            request,
+            applications,
+            lambda row: services.application_set_status(application=row, status=status, by=request.user),
+            verb=f"Marked as {Status(status).label.lower()}:",
+            noun_plural="applications",
+        )
 
 
 # The status actions are generated above, one per status; attach them as methods.

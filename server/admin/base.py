@@ -101,6 +101,20 @@ class BaseAdmin(ModelAdmin, ImportExportModelAdmin):
         if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
             raise PermissionDenied("Action links followed from another site are refused.")
 
+    def apply_to_each(self, request, rows, change, *, verb: str, noun_plural: str):
+        """Run `change(row)`, a service call, on each row the user may change; one message for
+        the rows that changed and one per row that was refused (by scope or by a rule)."""
+        done, failures = [], []
+        for row in rows:
+            if not self.has_change_permission(request, row):
+                failures.append(ServiceError(f'You may not change "{row}".'))
+                continue
+            try:
+                done.append(change(row))
+            except ServiceError as error:
+                failures.append(error)
+        self.report(request, done, failures, verb, noun_plural)
+
     def report(self, request, done: list, failures: list[ServiceError], verb: str, noun_plural: str):
         """One success message for the rows that changed, one error per row a rule refused."""
         if done:

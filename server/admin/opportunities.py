@@ -273,16 +273,13 @@ class OpportunityAdmin(TopVolunteersMixin, HistoryAdmin):
 
     def _transition(self, request, opportunities, name):
         to, done_verb, _, _ = TRANSITIONS[name]
-        done, failures = [], []
-        for opportunity in opportunities:
-            if not self.has_change_permission(request, opportunity):
-                failures.append(services.ServiceError(f'You may not change "{opportunity.title}".'))
-                continue
-            try:
-                done.append(services.opportunity_transition(opportunity=opportunity, to=to, by=request.user))
-            except services.ServiceError as error:
-                failures.append(error)
-        self.report(request, done, failures, done_verb, "opportunities")
+        self.apply_to_each(
+            request,
+            opportunities,
+            lambda opportunity: services.opportunity_transition(opportunity=opportunity, to=to, by=request.user),
+            verb=done_verb,
+            noun_plural="opportunities",
+        )
 
     def _duplicate(self, request, opportunities):
         copies = []
