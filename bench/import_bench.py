@@ -34,34 +34,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-VOLUNTEER_COLUMNS = [
-    "email",
-    "name",
-    "community_of_practice",
-    "roles",
-    "experience_level",
-    "max_hours_per_week",
-    "timezone",
-    "availability",
-    "skills",
-    "status",
-]
-OPPORTUNITY_COLUMNS = [
-    "id",
-    "project",
-    "role",
-    "community_of_practice",
-    "title",
-    "status",
-    "experience_level",
-    "min_hours_per_week",
-    "work_environment",
-    "positions",
-    "required_skills",
-    "preferred_skills",
-    "body",
-    "expires_on",
-]
+sys.path.insert(0, str(ROOT))
+
+from server.csv_columns import COLUMNS  # noqa: E402  (plain data, no Django)
+
+VOLUNTEER_COLUMNS = COLUMNS["volunteers"]
+OPPORTUNITY_COLUMNS = COLUMNS["opportunities"]
 DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
@@ -245,7 +223,6 @@ def child(scenario: str, count: int, database: str) -> None:
     os.environ["DATABASE_URL"] = f"sqlite:///{database}"
     os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
-    sys.path.insert(0, str(ROOT))
     import django
 
     django.setup()

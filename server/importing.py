@@ -34,6 +34,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from server import services
+from server.csv_columns import COLUMNS
 from server.models import (
     Application,
     AvailabilitySlot,
@@ -339,7 +340,7 @@ def _sorted_tuple(items) -> tuple:
 
 class CommunitiesKind(Kind):
     name, model, label = "communities", CommunityOfPractice, "community of practice"
-    columns = ("name", "slug", "description")
+    columns = COLUMNS["communities"]
     scalar = {"name": "name", "slug": "slug", "description": "description"}
     required_new = key_columns = ("name",)
     unique = ("slug",)
@@ -364,7 +365,7 @@ class CommunitiesKind(Kind):
 
 class RolesKind(Kind):
     name, model, label = "roles", Role, "role"
-    columns = ("title", "community_of_practice", "description")
+    columns = COLUMNS["roles"]
     scalar = {"title": "title", "community_of_practice": "community_of_practice_id", "description": "description"}
     required_new = key_columns = ("title", "community_of_practice")
 
@@ -387,7 +388,7 @@ class RolesKind(Kind):
 
 class SkillsKind(Kind):
     name, model, label = "skills", Skill, "skill"
-    columns = ("name", "communities_of_practice", "description")
+    columns = COLUMNS["skills"]
     scalar = {"name": "name", "description": "description"}
     relations = ("communities_of_practice",)
     required_new = key_columns = ("name",)
@@ -424,17 +425,7 @@ class SkillsKind(Kind):
 
 class ProjectsKind(Kind):
     name, model, label = "projects", Project, "project"
-    columns = (
-        "name",
-        "slug",
-        "status",
-        "website_url",
-        "repository_url",
-        "slack_channel",
-        "timezone",
-        "managers",
-        "meeting_times",
-    )
+    columns = COLUMNS["projects"]
     scalar = {c: c for c in ("name", "slug", "status", "website_url", "repository_url", "slack_channel", "timezone")}
     relations = ("managers", "meeting_times")
     required_new = key_columns = ("name",)
@@ -492,22 +483,7 @@ class ProjectsKind(Kind):
 
 class OpportunitiesKind(Kind):
     name, model, label = "opportunities", Opportunity, "opportunity"
-    columns = (
-        "id",
-        "project",
-        "role",
-        "community_of_practice",
-        "title",
-        "status",
-        "experience_level",
-        "min_hours_per_week",
-        "work_environment",
-        "positions",
-        "required_skills",
-        "preferred_skills",
-        "body",
-        "expires_on",
-    )
+    columns = COLUMNS["opportunities"]
     scalar = {
         "id": "id",
         "project": "project_id",
@@ -629,18 +605,7 @@ class OpportunitiesKind(Kind):
 
 class VolunteersKind(Kind):
     name, model, label = "volunteers", Volunteer, "volunteer"
-    columns = (
-        "email",
-        "name",
-        "community_of_practice",
-        "roles",
-        "experience_level",
-        "max_hours_per_week",
-        "timezone",
-        "availability",
-        "skills",
-        "status",
-    )
+    columns = COLUMNS["volunteers"]
     scalar = {
         "email": "email",
         "name": "name",
@@ -720,7 +685,7 @@ class VolunteersKind(Kind):
 
 class ApplicationsKind(Kind):
     name, model, label = "applications", Application, "application"
-    columns = ("opportunity_id", "volunteer_email", "status", "message")
+    columns = COLUMNS["applications"]
     scalar = {
         "opportunity_id": "opportunity_id",
         "volunteer_email": "volunteer_id",

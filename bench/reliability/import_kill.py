@@ -29,20 +29,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.reliability.common import Checks, wait_until  # noqa: E402
+from server.csv_columns import COLUMNS  # noqa: E402  (plain data, no Django)
 
 APP_NAME = "ctj-import-kill"
-HEADERS = [
-    "email",
-    "name",
-    "community_of_practice",
-    "roles",
-    "experience_level",
-    "max_hours_per_week",
-    "timezone",
-    "availability",
-    "skills",
-    "status",
-]
+HEADERS = COLUMNS["volunteers"]
 
 
 def connect(database_url: str):
