@@ -562,10 +562,18 @@ class OpportunitiesKind(Kind):
         both = {skill for skill, _ in state["required_skills"]} & {skill for skill, _ in state["preferred_skills"]}
         if both:
             errors.append(("preferred_skills", "a skill cannot be both required and preferred"))
-        if current is not None and state["status"] != current["status"]:
-            probe = Opportunity(status=current["status"])
-            if not services.can_transition(probe, state["status"]):
-                errors.append(("status", f'cannot change from "{current["status"]}" to "{state["status"]}"'))
+        from_status = current["status"] if current is not None else None
+        if state["status"] != (from_status or Opportunity.Status.DRAFT):
+            # The same rule, and so the same message, as opportunity_transition.
+            try:
+                services.check_transition(
+                    title=state["title"] or self.lookups.role_title(state["role"]),
+                    current=from_status,
+                    to=state["status"],
+                    expires_on=state["expires_on"],
+                )
+            except services.ServiceError as error:
+                errors.append(("status", " ".join(error.messages)))
         return errors
 
     raw_create = True
