@@ -21,6 +21,7 @@ from server.admin.base import HistoryAdmin
 from server.admin.filters import DayRangeFilter
 from server.admin.matching import TopVolunteersMixin
 from server.models import Application, Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
+from server.models.opportunities import skill_list_errors
 from server.permissions import applications_managed_by, manages_project, projects_managed_by
 from server.resources import OpportunityResource
 
@@ -49,29 +50,32 @@ class SkillRequirementFormSet(TabularInline.formset):
     kind = OpportunitySkill.Kind.REQUIRED
     siblings: list = []
 
-    def skills(self):
-        return {
-            form.cleaned_data["skill"]
+    def skill_items(self):
+        return [
+            (form.cleaned_data["skill"].pk, form.cleaned_data["skill"].name)
             for form in self.forms
             if getattr(form, "cleaned_data", None)
             and form.cleaned_data.get("skill")
             and not form.cleaned_data.get("DELETE")
-        }
+        ]
 
     def clean(self):
+        # The model's skill-list rules and words (skill_list_errors), as in the API and the import.
+        field = "preferred_skills" if self.kind == OpportunitySkill.Kind.PREFERRED else "required_skills"
+        required = []
+        if self.kind == OpportunitySkill.Kind.PREFERRED:
+            for sibling in self.siblings:
+                if sibling is not self and sibling.kind == OpportunitySkill.Kind.REQUIRED:
+                    sibling.is_valid()
+                    required = sibling.skill_items()
+        mine = self.skill_items()
+        errors = skill_list_errors(
+            required=required if field == "preferred_skills" else mine,
+            preferred=mine if field == "preferred_skills" else [],
+        ).get(field)
+        if errors:
+            raise forms.ValidationError(errors)
         super().clean()
-        if self.kind != OpportunitySkill.Kind.PREFERRED:
-            return
-        required = set()
-        for sibling in self.siblings:
-            if sibling is not self and sibling.kind == OpportunitySkill.Kind.REQUIRED:
-                sibling.is_valid()
-                required |= sibling.skills()
-        both = sorted(skill.name for skill in self.skills() & required)
-        if both:
-            raise forms.ValidationError(
-                f"Listed as both required and preferred: {', '.join(both)}. Keep each skill in one list."
-            )
 
     def save_new(self, form, commit=True):
         form.instance.kind = self.kind
