@@ -20,6 +20,7 @@ from server import services
 from server.admin.base import HistoryAdmin
 from server.admin.filters import DayRangeFilter
 from server.admin.matching import TopVolunteersMixin
+from server.admin.scoping import ManagedProjectInlineMixin
 from server.models import Application, Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
 from server.models.opportunities import skill_list_errors
 from server.permissions import applications_managed_by, manages_project, projects_managed_by
@@ -86,7 +87,7 @@ class SkillRequirementFormSet(TabularInline.formset):
         return super().save_existing(form, obj, commit=commit)
 
 
-class SkillRequirementInline(TabularInline):
+class SkillRequirementInline(ManagedProjectInlineMixin, TabularInline):
     formset = SkillRequirementFormSet
     fields = ["skill", "level"]
     autocomplete_fields = ["skill"]
@@ -101,18 +102,6 @@ class SkillRequirementInline(TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         formset.kind = self.kind
         return formset
-
-    def _may_edit(self, request, obj):
-        return obj is None or manages_project(request.user, obj.project)
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
 
 
 class RequiredSkillInline(SkillRequirementInline):
@@ -307,9 +296,7 @@ class OpportunityAdmin(TopVolunteersMixin, HistoryAdmin):
         opportunity = self.get_object(request, object_id) if object_id else None
         if opportunity is None:
             return actions
-        allowed = {
-            f"{name}_row" for name, (to, *_) in TRANSITIONS.items() if services.can_transition(opportunity, to)
-        }
+        allowed = {f"{name}_row" for name, (to, *_) in TRANSITIONS.items() if services.can_transition(opportunity, to)}
         return [a for a in actions if a.method.original_function_name in allowed | {"duplicate_row"}]
 
     def _change_url(self, opportunity):

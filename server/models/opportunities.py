@@ -16,6 +16,7 @@ from server.models.choices import (
     ExperienceLevel,
 )
 from server.models.projects import Project
+from server.models.scope import scoped_to_managed
 from server.models.validators import BODY_MAX_LENGTH, POSITIONS_MAX
 
 
@@ -28,12 +29,8 @@ class OpportunityQuerySet(models.QuerySet):
         )
 
     def managed_by(self, user):
-        """Rows a staff user may work on: all for organizers, their projects' for PMs."""
-        from server.permissions import can_see_all_projects
-
-        if can_see_all_projects(user):
-            return self
-        return self.filter(project__managers=user)
+        """Rows a staff user may work on: all for organizers, their projects' for PMs (models.scope)."""
+        return scoped_to_managed(self, user, project="project")
 
 
 class Opportunity(models.Model):
