@@ -179,9 +179,9 @@ def main() -> None:  # noqa: C901 - a script reading top to bottom
 
     with tempfile.TemporaryDirectory(prefix="match-bench-") as directory:
         setup_django(str(Path(directory) / "bench.sqlite3"))
+        import baseline_matching
         from django.db import connection
 
-        import baseline_matching
         from server.matching import Profile, changes, profile_for_volunteer, rank_opportunities, rank_volunteers
         from server.models import Opportunity, Skill, Volunteer
 
