@@ -31,7 +31,6 @@ from types import SimpleNamespace
 
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from server import services
 from server.csv_columns import COLUMNS
@@ -49,7 +48,7 @@ from server.models import (
     Volunteer,
     VolunteerSkill,
 )
-from server.models.catalog import skill_key
+from server.models.catalog import default_slug, skill_key
 from server.models.opportunities import skill_list_errors
 from server.models.validators import NUL_MESSAGE
 from server.widgets import CellError, split_list, unescape_formula
@@ -361,7 +360,7 @@ class CommunitiesKind(Kind):
         }
 
     def defaults(self, values):
-        return {"slug": slugify(values.get("name", "")), "description": ""}
+        return {"slug": default_slug(values.get("name", "")), "description": ""}
 
     def validate(self, state, current, values):
         if not state["slug"]:
@@ -455,7 +454,7 @@ class ProjectsKind(Kind):
 
     def defaults(self, values):
         return {
-            "slug": slugify(values.get("name", "")),
+            "slug": default_slug(values.get("name", "")),
             "status": Project.Status.ACTIVE,
             "website_url": "",
             "repository_url": "",
@@ -578,7 +577,7 @@ class OpportunitiesKind(Kind):
             # The same rule, and so the same message, as opportunity_transition.
             try:
                 services.check_transition(
-                    title=state["title"] or self.lookups.role_title(state["role"]),
+                    title=Opportunity.default_title(state["title"], self.lookups.role_title(state["role"])),
                     current=from_status,
                     to=state["status"],
                     expires_on=state["expires_on"],
@@ -592,7 +591,7 @@ class OpportunitiesKind(Kind):
     def build_row(self, state):
         row = super().build_row(state)
         if not row["title"]:
-            row["title"] = self.lookups.role_title(row["role_id"])
+            row["title"] = Opportunity.default_title(row["title"], self.lookups.role_title(row["role_id"]))
         row["created_by_id"] = row["updated_by_id"] = self.user.pk if self.user else None
         if row["status"] != Opportunity.Status.DRAFT:
             # An imported posting that is past draft was published at some point: now, as far as we know.

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.text import slugify
 from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
+from server.models.catalog import default_slug
 from server.models.choices import CSV_DEFAULT_PERMISSIONS, Weekday
 from server.models.fields import MinuteOfDayField
 from server.models.validators import default_timezone, validate_no_semicolon, validate_timezone
@@ -51,7 +51,7 @@ class Project(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = default_slug(self.name)
         if self.people_depot_id == "":
             self.people_depot_id = None
         super().save(*args, **kwargs)
