@@ -289,3 +289,15 @@ class NaturalKeyWidget(Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(getattr(value, self.attribute))
+
+
+class SkillRequirementsWidget(SkillLevelsWidget):
+    """Required or preferred skills of an opportunity: the skill list, filtered by kind on export."""
+
+    def __init__(self, kind, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def render(self, value, obj=None, **kwargs):
+        items = [item for item in value.all() if item.kind == self.kind] if value is not None else []
+        return super().render(items)
