@@ -130,6 +130,7 @@ class BrokenBackend:
         raise ConnectionRefusedError("SMTP is down")
 
 
+@pytest.mark.throttle
 def test_anonymous_applications_are_throttled(api, opportunity, monkeypatch):
     monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "applications", "2/hour")
     assert apply(api, opportunity).status_code == 201
