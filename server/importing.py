@@ -33,7 +33,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 from server.tabular.kinds import KINDS
 from server.tabular.lookups import Lookups
 from server.tabular.plan import check_headers, plan_rows
-from server.tabular.reading import read_csv
+from server.tabular.reading import read_file
 from server.tabular.report import ImportReport, PreviewRow
 from server.tabular.write import bulk_write_settings, insert_rows, write_plan
 from server.widgets import CellError
@@ -56,7 +56,7 @@ def run_import(
     report = ImportReport(kind=kind, dry_run=dry_run, columns=list(kind_class.columns))
     positions, header_errors = check_headers(kind_class, headers)
     if header_errors:
-        report.errors = header_errors
+        report.errors.extend(header_errors)
         return report
 
     # The plan holds a few small containers per row; with 100k rows CPython's cyclic collector
@@ -89,10 +89,11 @@ def _run(handler, positions, rows, report, progress, dry_run) -> ImportReport:
     return report
 
 
-def import_file(*, kind: str, data: bytes | str, user=None, dry_run: bool = False, progress=None) -> ImportReport:
-    """Import a whole CSV file (bytes or text). The one entry point the command and seed_demo use."""
+def import_file(*, kind: str, data, user=None, dry_run: bool = False, progress=None) -> ImportReport:
+    """Import a whole file: CSV (bytes, text or a binary file object) or XLSX (bytes), told
+    apart by content. The one entry point of the command, the admin, seed_demo and import jobs."""
     try:
-        headers, rows = read_csv(data)
+        headers, rows = read_file(data)
     except CellError as error:
         return ImportReport(kind=kind, dry_run=dry_run, errors=[str(error)])
     if not headers:

@@ -18,7 +18,7 @@ from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
 from server.csv_columns import COLUMNS
-from server.importing import run_import
+from server.importing import import_file, run_import
 from server.models import (
     Application,
     CommunityOfPractice,
@@ -30,12 +30,11 @@ from server.models import (
     Volunteer,
 )
 from server.tabular.cells import CELLS
-from server.widgets import (
-    CellError,
-    escape_formula,
-)
+from server.tabular.formats import RawFile
+from server.widgets import CellError, DateWidget, IntegerWidget, escape_formula
 
 ADMIN_ERRORS_SHOWN = 200
+TYPED_WIDGETS = (IntegerWidget, DateWidget)
 
 
 def column(kind, name, attribute=None):
@@ -49,7 +48,16 @@ class CSVResource(resources.ModelResource):
     kind: str = ""
 
     def export_field(self, field, instance, **kwargs):
+        if isinstance(field.widget, TYPED_WIDGETS):
+            # Numbers and dates stay typed: XLSX stores them as such, CSV writes str() (ISO dates).
+            value = field.get_value(instance)
+            return "" if value is None else value
         return escape_formula(super().export_field(field, instance, **kwargs))
+
+    def export(self, *args, **kwargs):
+        dataset = super().export(*args, **kwargs)
+        dataset.title = self.kind  # the XLSX sheet's name
+        return dataset
 
     def filter_export(self, queryset, **kwargs):
         return self.optimise(queryset)
@@ -59,6 +67,9 @@ class CSVResource(resources.ModelResource):
         return queryset
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        if isinstance(dataset, RawFile):  # CSV and XLSX uploads: read as a stream, with limits
+            report = import_file(kind=self.kind, data=dataset.data, user=kwargs.get("user"), dry_run=dry_run)
+            return report_to_result(report)
         rows = ((number, list(cells)) for number, cells in enumerate(dataset, start=2))
         report = run_import(
             kind=self.kind,
@@ -81,8 +92,8 @@ def report_to_result(report) -> Result:
     result.diff_headers = list(report.columns)
     for error in report.errors[:ADMIN_ERRORS_SHOWN]:
         result.append_base_error(Error(CellError(error)))
-    if len(report.errors) > ADMIN_ERRORS_SHOWN:
-        result.append_base_error(Error(CellError(f"… and {len(report.errors) - ADMIN_ERRORS_SHOWN} more errors")))
+    if report.error_count > ADMIN_ERRORS_SHOWN:
+        result.append_base_error(Error(CellError(f"… and {report.error_count - ADMIN_ERRORS_SHOWN} more errors")))
     result.totals[RowResult.IMPORT_TYPE_NEW] = report.new
     result.totals[RowResult.IMPORT_TYPE_UPDATE] = report.updated
     result.totals[RowResult.IMPORT_TYPE_SKIP] = report.unchanged
@@ -91,7 +102,7 @@ def report_to_result(report) -> Result:
         ("new", report.new),
         ("updated", report.updated),
         ("unchanged", report.unchanged),
-        ("errors", len(report.errors)),
+        ("errors", report.error_count),
     ]
     result.preview_hidden = max(result.total_rows - len(report.preview), 0) if report.dry_run else 0
     if report.dry_run:

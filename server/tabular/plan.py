@@ -38,7 +38,6 @@ def check_headers(kind: type[Kind], headers: list) -> tuple[dict[str, int], list
     return positions, errors
 
 
-
 def _same_text(a, b) -> bool:
     return isinstance(a, str) and isinstance(b, str) and a.lower() == b.lower()
 
@@ -47,82 +46,105 @@ def _quote(value) -> str:
     return f'"{value}"'
 
 
-
 def _clean(handler: Kind, column, value, values, current):
     if value.__class__ is str and "\x00" in value:
         raise CellError(NUL_MESSAGE)  # the API's and the admin's words (Django's validator)
     return handler.clean(column, value, values, current)
 
 
-def plan_rows(handler: Kind, positions, rows, report: ImportReport, progress):
-    existing = handler.load_existing()
-    seen: dict = {}
-    creates, updates = [], []
-    unique_values = {column: {} for column in handler.unique}  # column → value → key (final state)
-    unique_rows = {column: {} for column in handler.unique}  # column → key → (number, value)
-    order = [c for c in handler.columns if c not in handler.dependent]
-    rank = {column: index for index, column in enumerate(handler.columns)}
-    # Most columns repeat a few values (communities, levels, zones, statuses): each distinct cell
-    # is read by its widget once. Only successes are kept, so every bad cell is still reported.
-    memo = {c: {} for c in order if c not in handler.key_columns}
-    count = 0
-    for number, cells in rows:
-        count += 1
-        if progress is not None and count % 1000 == 0:
-            progress(count)
-        raw = {column: normalise(cells[index]) if index < len(cells) else "" for column, index in positions.items()}
+class Planner:
+    """Reads and checks rows one at a time, keeping only what the write needs: the new and
+    changed rows' final states (none once the file has an error, since nothing will be
+    written), the keys seen and the unique values. Errors go to the report (capped there)."""
+
+    def __init__(self, handler: Kind, positions: dict[str, int], report: ImportReport):
+        self.handler, self.positions, self.report = handler, positions, report
+        self.existing = handler.load_existing()
+        self.seen: dict = {}
+        self.creates, self.updates = [], []
+        self.unique_rows = {column: {} for column in handler.unique}  # column → key → (number, value)
+        self.order = [c for c in handler.columns if c not in handler.dependent]
+        self.rank = {column: index for index, column in enumerate(handler.columns)}
+        # Most columns repeat a few values (communities, levels, zones, statuses): each distinct
+        # cell is read by its widget once. Only successes are kept, so every bad cell is reported.
+        self.memo = {c: {} for c in self.order if c not in handler.key_columns}
+
+    # --- one row ---------------------------------------------------------------------------
+
+    def row(self, number: int, cells: list) -> None:
+        raw = {column: normalise(cells[i]) if i < len(cells) else "" for column, i in self.positions.items()}
         if all(value == "" for value in raw.values()):
-            continue  # blank lines are ignored
-        if len(cells) > len(positions) and any(
-            normalise(cell) != "" for i, cell in enumerate(cells) if i not in positions.values()
-        ):
-            report.errors.append(f"row {number}: more cells than columns in the header")
-            continue
-        values, row_errors = {}, []
-        for column in order:
+            return  # blank lines are ignored
+        if len(cells) > len(self.positions) and self._has_extra_cells(cells):
+            self.report.errors.append(f"row {number}: more cells than columns in the header")
+            return
+        values, errors = self._read_cells(number, raw)
+        key = self.handler.key(values)
+        current = self.existing.get(key) if key is not None else None
+        # Dependent columns are read even when another cell of the row is bad, so that every
+        # error of the file is listed in one run.
+        errors += self._read_dependent(number, raw, values, current)
+        if errors:
+            self.report.errors.extend(error for _, error in sorted(errors, key=lambda e: self.rank[e[0]]))
+            return
+        if not self._keyed(number, raw, values, key, current):
+            return
+        self._record(number, raw, values, key, current)
+
+    def _has_extra_cells(self, cells) -> bool:
+        used = set(self.positions.values())
+        return any(normalise(cell) != "" for i, cell in enumerate(cells) if i not in used)
+
+    def _read_cells(self, number, raw) -> tuple[dict, list]:
+        values, errors = {}, []
+        for column in self.order:
             value = raw[column]
             if value == "":
                 continue
-            seen_values = memo.get(column)
-            if seen_values is not None and value.__class__ is str and value in seen_values:
-                values[column] = seen_values[value]
+            remembered = self.memo.get(column)
+            if remembered is not None and value.__class__ is str and value in remembered:
+                values[column] = remembered[value]
                 continue
             try:
-                values[column] = cleaned = _clean(handler, column, value, values, None)
+                values[column] = cleaned = _clean(self.handler, column, value, values, None)
             except ValueError as error:
-                row_errors.append((column, f"row {number}, {column}: {error}"))
+                errors.append((column, f"row {number}, {column}: {error}"))
             else:
-                if seen_values is not None and value.__class__ is str and len(seen_values) < MEMO_LIMIT:
-                    seen_values[value] = cleaned
-        # Dependent columns are read even when another cell of the row is bad, so that every
-        # error of the file is listed in one run.
-        key = handler.key(values)
-        current = existing.get(key) if key is not None else None
-        for column in handler.dependent:
+                if remembered is not None and value.__class__ is str and len(remembered) < MEMO_LIMIT:
+                    remembered[value] = cleaned
+        return values, errors
+
+    def _read_dependent(self, number, raw, values, current) -> list:
+        errors = []
+        for column in self.handler.dependent:
             if raw[column] == "":
                 continue
             try:
-                values[column] = _clean(handler, column, raw[column], values, current)
+                values[column] = _clean(self.handler, column, raw[column], values, current)
             except ValueError as error:
-                row_errors.append((column, f"row {number}, {column}: {error}"))
-        if row_errors:
-            report.errors.extend(error for _, error in sorted(row_errors, key=lambda e: rank[e[0]]))
-            continue
+                errors.append((column, f"row {number}, {column}: {error}"))
+        return errors
+
+    def _keyed(self, number, raw, values, key, current) -> bool:
+        """Whether the row has the key it needs, not seen before, and what a new row requires."""
+        handler, errors = self.handler, []
         if key is None and not handler.key_optional:
             missing = [c for c in handler.key_columns if c not in values]
-            report.errors.extend(f"row {number}, {column}: is required" for column in missing)
-            continue
+            self.report.errors.extend(f"row {number}, {column}: is required" for column in missing)
+            return False
         if key is not None:
-            if key in seen:
+            if key in self.seen:
                 column = handler.key_columns[0]
-                row_errors.append(f"row {number}, {column}: {_quote(raw[column])} already appears in row {seen[key]}")
-            seen[key] = number
+                errors.append(f"row {number}, {column}: {_quote(raw[column])} already appears in row {self.seen[key]}")
+            self.seen[key] = number
         if current is None:
             missing = [c for c in handler.required_new if c not in values]
-            row_errors.extend(f"row {number}, {column}: is required for a new {handler.label}" for column in missing)
-        if row_errors:
-            report.errors.extend(row_errors)
-            continue
+            errors.extend(f"row {number}, {column}: is required for a new {handler.label}" for column in missing)
+        self.report.errors.extend(errors)
+        return not errors
+
+    def _record(self, number, raw, values, key, current) -> None:
+        handler, report = self.handler, self.report
         if current is None:
             state = handler.defaults(values)
             state.update(values)
@@ -136,33 +158,50 @@ def plan_rows(handler: Kind, positions, rows, report: ImportReport, progress):
             f"row {number}, {column}: {message}" for column, message in handler.validate(state, current, values)
         )
         for column in handler.unique:
-            unique_rows[column][key] = (number, state[column])
+            self.unique_rows[column][key] = (number, state[column])
+        keep = not report.errors  # a file with an error writes nothing: keep no states for it
         if current is None:
             report.new += 1
-            creates.append(state)
             action = "new"
+            if keep:
+                self.creates.append(state)
         elif changed:
             report.updated += 1
-            updates.append((current, state, changed))
             action = "updated"
+            if keep:
+                self.updates.append((current, state, changed))
         else:
             report.unchanged += 1
             action = "unchanged"
         if len(report.preview) < PREVIEW_ROWS:
             report.preview.append(PreviewRow(number, action, [raw[column] for column in handler.columns]))
+
+    # --- the whole file --------------------------------------------------------------------
+
+    def check_unique(self) -> None:
+        """Unique columns other than the key (slugs): the table as it would be after the import."""
+        for column in self.handler.unique:
+            rows = self.unique_rows[column]
+            owners = {state[column]: key for key, state in self.existing.items() if key not in rows}
+            for key, (number, value) in sorted(rows.items(), key=lambda item: item[1][0]):
+                owner = owners.get(value)
+                if owner is not None and owner != key:
+                    where = f"row {rows[owner][0]}" if owner in rows else "an existing row"
+                    self.report.errors.append(f"row {number}, {column}: {_quote(value)} is already used by {where}")
+                else:
+                    owners[value] = key
+
+
+def plan_rows(handler: Kind, positions, rows, report: ImportReport, progress):
+    """Check every row; return (creates, updates) for the write (empty once any row is wrong)."""
+    planner = Planner(handler, positions, report)
+    count = 0
+    for number, cells in rows:
+        count += 1
+        if progress is not None and count % 1000 == 0:
+            progress(count)
+        planner.row(number, cells)
     if progress is not None:
         progress(count)
-    # Unique columns other than the key (slugs): check the table as it would be after the import.
-    for column in handler.unique:
-        owners = unique_values[column]
-        for key, state in existing.items():
-            if key not in unique_rows[column]:
-                owners[state[column]] = key
-        for key, (number, value) in sorted(unique_rows[column].items(), key=lambda item: item[1][0]):
-            owner = owners.get(value)
-            if owner is not None and owner != key:
-                where = f"row {unique_rows[column][owner][0]}" if owner in unique_rows[column] else "an existing row"
-                report.errors.append(f"row {number}, {column}: {_quote(value)} is already used by {where}")
-            else:
-                owners[value] = key
-    return creates, updates
+    planner.check_unique()
+    return planner.creates, planner.updates
