@@ -5,7 +5,7 @@ the projects they manage through the project's meeting-times inline.
 """
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count
 from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import display
@@ -59,7 +59,7 @@ class ProjectAdmin(HistoryAdmin):
             .get_queryset(request)
             .annotate(
                 open_total=Count(
-                    "opportunities", filter=Q(opportunities__status=Opportunity.Status.OPEN), distinct=True
+                    "opportunities", filter=Opportunity.public_q("opportunities__"), distinct=True
                 ),
                 meeting_total=Count("meeting_times", distinct=True),
             )

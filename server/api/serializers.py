@@ -14,7 +14,23 @@ from server.models.catalog import skill_key
 from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
 from server.models.opportunities import OpportunitySkill, listed_twice, skill_list_errors
 from server.models.validators import bound_messages, timezone_error
-from server.schedule import DAY_ABBREVIATIONS, ScheduleError, is_valid_timezone, parse_schedule
+from server.schedule import DAY_ABBREVIATIONS, ScheduleError, is_valid_timezone, known_timezones, parse_schedule
+
+# Caps on the lists a body may carry, checked before any item costs a query (issue 12: a
+# caller must not choose what a request costs). Far above what a person lists.
+MAX_SKILLS = 100
+MAX_ROLES = 50
+
+
+class CappedListField(serializers.ListField):
+    """DRF's ListField checks max_length after validating every item; this one first, so a
+    20,000-item list costs one len()."""
+
+    def to_internal_value(self, data):
+        if self.max_length is not None and isinstance(data, list) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
 
 # --- small nested shapes --------------------------------------------------------------------
 
@@ -165,8 +181,8 @@ class OpportunityWriteSerializer(BoundedModelSerializer):
     project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
     role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all())
     status = serializers.ChoiceField(choices=Opportunity.Status.choices, required=False)
-    required_skills = SkillLevelSerializer(many=True, required=False)
-    preferred_skills = SkillLevelSerializer(many=True, required=False)
+    required_skills = SkillLevelSerializer(many=True, required=False, max_length=MAX_SKILLS)
+    preferred_skills = SkillLevelSerializer(many=True, required=False, max_length=MAX_SKILLS)
 
     class Meta:
         model = Opportunity
@@ -198,21 +214,34 @@ class OpportunityWriteSerializer(BoundedModelSerializer):
 # --- matching -------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "enum": sorted(known_timezones())})
+class TimeZoneField(serializers.CharField):
+    """An IANA zone name; the schema lists them all, so it says which strings are refused."""
+
+
 class MatchRequestSerializer(serializers.Serializer):
     """A volunteer's answers in the qualifier flow. Nothing is stored."""
 
     community_of_practice = serializers.SlugRelatedField(
         slug_field="slug", queryset=CommunityOfPractice.objects.all(), required=False, allow_null=True
     )
-    roles = serializers.PrimaryKeyRelatedField(
-        queryset=Role.objects.all(), many=True, required=False, help_text="Ids of the roles of interest."
+    # Ids checked in one query (validate_roles), after the length cap: never a query per item.
+    roles = CappedListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=MAX_ROLES,
+        required=False,
+        help_text=f"Ids of the roles of interest (at most {MAX_ROLES}).",
     )
     # The one answer without "?" in the contract: always sent, possibly empty.
-    skills = SkillLevelSerializer(many=True, help_text="The volunteer's skills with levels 1-5; may be empty.")
+    skills = SkillLevelSerializer(
+        many=True,
+        max_length=MAX_SKILLS,
+        help_text=f"The volunteer's skills with levels 1-5 (at most {MAX_SKILLS}); may be empty.",
+    )
     max_hours_per_week = serializers.IntegerField(
         min_value=HOURS_MIN, max_value=HOURS_MAX, required=False, allow_null=True
     )
-    timezone = serializers.CharField(
+    timezone = TimeZoneField(
         required=False, max_length=64, help_text="IANA zone of `availability`; the organisation's zone by default."
     )
     availability = serializers.CharField(
@@ -222,6 +251,13 @@ class MatchRequestSerializer(serializers.Serializer):
         help_text='Weekly slots, e.g. "Mon 18:00-20:00; Sat 10:00-12:00".',
     )
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+    def validate_roles(self, value):
+        found = Role.objects.in_bulk(set(value))
+        unknown = [str(pk) for pk in dict.fromkeys(value) if pk not in found]
+        if unknown:
+            raise serializers.ValidationError(f"No role has the id {', '.join(unknown)}.")
+        return [found[pk] for pk in dict.fromkeys(value)]
 
     def validate_timezone(self, value):
         if not is_valid_timezone(value):
@@ -376,8 +412,8 @@ class ApplicationSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
 
 class TokenSerializer(serializers.Serializer):

@@ -18,6 +18,7 @@ from server.api import serializers
 from server.api.caching import PublicReadCaching
 from server.api.exceptions import as_drf_validation_error
 from server.api.filters import OpportunityFilter, RoleFilter, SkillFilter
+from server.api.parsers import JSONParser
 from server.api.permissions import ReadAnyoneWriteStaff
 from server.api.selectors import attach_item_data, is_staff, opportunities_for, with_item_data
 from server.api.throttling import ApplicationRateThrottle
@@ -65,7 +66,13 @@ class StableOrderingFilter(filters.OrderingFilter):
                 str,
                 enum=["published_at", "-published_at", "min_hours_per_week", "-min_hours_per_week"],
                 description="Sort order (default: newest published first).",
-            )
+            ),
+            # django-filter's bounds do not reach the schema: say them, as the filter refuses others.
+            OpenApiParameter(
+                "max_hours",
+                {"type": "number", "minimum": 0, "maximum": 168},
+                description="Only opportunities asking at most this many hours per week.",
+            ),
         ],
     ),
     retrieve=extend_schema(summary="One opportunity", description="404 for anything the caller may not see."),
@@ -188,7 +195,7 @@ class ProjectViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ReadOnlyMo
 
 
 # Flat bodies may also come as an HTML form posts them (and as `obtain_auth_token` takes them).
-FLAT_BODY_PARSERS = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
+FLAT_BODY_PARSERS = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
 
 
 class ApplicationViewSet(RejectNulCharacters, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -264,8 +271,12 @@ class TokenView(RejectNulCharacters, APIView):
     def post(self, request):
         serializer = serializers.TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # Django's request, not DRF's: the sign-in lockout (django-axes) marks it, and its
+        # middleware answers a locked-out client 429 (server.security.lockout).
         user = authenticate(
-            request, email=serializer.validated_data["email"], password=serializer.validated_data["password"]
+            request._request,
+            email=serializer.validated_data["email"],
+            password=serializer.validated_data["password"],
         )
         if user is None or not is_staff(user):
             raise exceptions.ValidationError(

@@ -8,6 +8,11 @@ from django.utils.text import slugify
 from server.models.choices import CSV_DEFAULT_PERMISSIONS
 
 
+def default_slug(name: str) -> str:
+    """The slug a community or project gets when none is given (save() and the CSV import)."""
+    return slugify(name)
+
+
 class CommunityOfPractice(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, blank=True)
@@ -24,7 +29,7 @@ class CommunityOfPractice(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = default_slug(self.name)
         super().save(*args, **kwargs)
 
 

@@ -22,11 +22,8 @@ from server.models.validators import BODY_MAX_LENGTH, POSITIONS_MAX
 
 class OpportunityQuerySet(models.QuerySet):
     def public(self):
-        """What anyone may see: open and not past its expiry date."""
-        today = timezone.localdate()
-        return self.filter(status=Opportunity.Status.OPEN).filter(
-            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
-        )
+        """What anyone may see: open and not past its expiry date (Opportunity.public_q)."""
+        return self.filter(Opportunity.public_q())
 
     def managed_by(self, user):
         """Rows a staff user may work on: all for organizers, their projects' for PMs (models.scope)."""
@@ -125,8 +122,13 @@ class Opportunity(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.title and self.role_id:
-            self.title = self.role.title
+            self.title = self.default_title(self.title, self.role.title)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def default_title(title: str, role_title: str) -> str:
+        """A posting without a title is titled after its role (save() and the CSV import)."""
+        return title or role_title
 
     @staticmethod
     def is_past(expires_on) -> bool:
@@ -140,6 +142,16 @@ class Opportunity(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.is_past(self.expires_on)
+
+    @staticmethod
+    def public_q(prefix: str = "") -> models.Q:
+        """The one definition of "public" (open and not expired) as a filter; `prefix` reaches
+        opportunities from another model ("opportunities__" from a project). `is_public` is
+        the same rule on one row."""
+        today = timezone.localdate()
+        return models.Q(**{f"{prefix}status": Opportunity.Status.OPEN}) & (
+            models.Q(**{f"{prefix}expires_on__isnull": True}) | models.Q(**{f"{prefix}expires_on__gte": today})
+        )
 
     @property
     def is_public(self) -> bool:

@@ -3,7 +3,7 @@
 The bounds themselves are the model fields' (`max_length`, Min/MaxValueValidator); the words
 are here. The admin's form fields, the API's serializer fields and the CSV widgets all take
 their messages from `bound_messages` / `length_error` / `range_error`, so the same bad value
-gets the same sentence through every door (server/tests/test_parity.py).
+gets the same sentence through every door (server/tests/admin/test_parity.py).
 """
 
 from django.core.exceptions import ValidationError
