@@ -10,6 +10,6 @@ def install(apps, schema_editor):
 class Migration(migrations.Migration):
     """The change-log triggers on the public catalog tables too (server.api.caching)."""
 
-    dependencies = [("server", "0006_matching_change_log")]
+    dependencies = [("server", "0007_merge_matching")]
 
     operations = [migrations.RunPython(install, migrations.RunPython.noop)]
