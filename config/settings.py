@@ -448,3 +448,7 @@ SPECTACULAR_SETTINGS = {
 # server.export_<model> (see server/models/choices.py); only Organizers hold the import ones.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+
+# Public API reads (server/api/caching.py): how long a proxy or CDN may keep an anonymous
+# answer (Cache-Control: public, max-age), and the shared response cache on Django's cache.
+API_CACHE_MAX_AGE = env_int("DJANGO_API_CACHE_MAX_AGE", 60)
