@@ -5,3 +5,6 @@ class ServerConfig(AppConfig):
     name = "server"
     verbose_name = "Civic Tech Jobs"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from server.tasks import expiry  # noqa: F401  (connects the expiry receivers)
