@@ -7,4 +7,5 @@ class ServerConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from server.security import lockout  # noqa: F401  (connects the lockout log line)
         from server.tasks import expiry  # noqa: F401  (connects the expiry receivers)

@@ -1,10 +1,11 @@
 """One django-import-export resource per CSV kind of DESIGN.md, with exactly its headers.
 
-The resources own the columns and the cell formats (their widgets, server/widgets.py).
-Export is django-import-export's own (so the admin offers CSV, XLSX and JSON), with every
-cell that looks like a formula escaped. Import goes through server.importing, which reads
-each cell with these same widgets but checks the whole file before writing anything and
-writes in bulk: `import_data` is overridden to call it and to answer with
+The columns and their cell formats are declared once in server/tabular/cells.py; the
+resources add what export needs (the attribute each column reads, the prefetching). Export
+is django-import-export's own (so the admin offers CSV, XLSX and JSON), with every cell that
+looks like a formula escaped. Import goes through server.importing, which reads each cell
+with the same widgets but checks the whole file before writing anything and writes in bulk:
+`import_data` is overridden to call it and to answer with
 django-import-export's `Result`, so the admin's preview/confirm flow works unchanged while
 showing only a summary, the errors and at most a page of rows.
 """
@@ -16,7 +17,8 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
-from server.importing import KINDS, run_import
+from server.csv_columns import COLUMNS
+from server.importing import import_file, run_import
 from server.models import (
     Application,
     CommunityOfPractice,
@@ -27,31 +29,17 @@ from server.models import (
     Skill,
     Volunteer,
 )
-from server.models.choices import ExperienceLevel
-from server.widgets import (
-    CellError,
-    ChoiceWidget,
-    DateWidget,
-    EmailWidget,
-    IntegerWidget,
-    NameListWidget,
-    NaturalKeyWidget,
-    ScheduleWidget,
-    SkillLevelsWidget,
-    SlugWidget,
-    TextWidget,
-    TimeZoneWidget,
-    URLWidget,
-    UUIDWidget,
-    escape_formula,
-    hours_widget,
-)
+from server.tabular.cells import CELLS
+from server.tabular.formats import RawFile
+from server.widgets import CellError, DateWidget, IntegerWidget, escape_formula
 
 ADMIN_ERRORS_SHOWN = 200
+TYPED_WIDGETS = (IntegerWidget, DateWidget)
 
 
-def column(name, widget, attribute=None):
-    return Field(attribute=attribute or name, column_name=name, widget=widget)
+def column(kind, name, attribute=None):
+    """The resource field of a CSV column: its cell format from server.tabular.cells."""
+    return Field(attribute=attribute or name, column_name=name, widget=CELLS[kind][name])
 
 
 class CSVResource(resources.ModelResource):
@@ -60,7 +48,16 @@ class CSVResource(resources.ModelResource):
     kind: str = ""
 
     def export_field(self, field, instance, **kwargs):
+        if isinstance(field.widget, TYPED_WIDGETS):
+            # Numbers and dates stay typed: XLSX stores them as such, CSV writes str() (ISO dates).
+            value = field.get_value(instance)
+            return "" if value is None else value
         return escape_formula(super().export_field(field, instance, **kwargs))
+
+    def export(self, *args, **kwargs):
+        dataset = super().export(*args, **kwargs)
+        dataset.title = self.kind  # the XLSX sheet's name
+        return dataset
 
     def filter_export(self, queryset, **kwargs):
         return self.optimise(queryset)
@@ -70,6 +67,9 @@ class CSVResource(resources.ModelResource):
         return queryset
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        if isinstance(dataset, RawFile):  # CSV and XLSX uploads: read as a stream, with limits
+            report = import_file(kind=self.kind, data=dataset.data, user=kwargs.get("user"), dry_run=dry_run)
+            return report_to_result(report)
         rows = ((number, list(cells)) for number, cells in enumerate(dataset, start=2))
         report = run_import(
             kind=self.kind,
@@ -77,7 +77,6 @@ class CSVResource(resources.ModelResource):
             rows=rows,
             user=kwargs.get("user"),
             dry_run=dry_run,
-            resource=self,
         )
         return report_to_result(report)
 
@@ -93,8 +92,8 @@ def report_to_result(report) -> Result:
     result.diff_headers = list(report.columns)
     for error in report.errors[:ADMIN_ERRORS_SHOWN]:
         result.append_base_error(Error(CellError(error)))
-    if len(report.errors) > ADMIN_ERRORS_SHOWN:
-        result.append_base_error(Error(CellError(f"… and {len(report.errors) - ADMIN_ERRORS_SHOWN} more errors")))
+    if report.error_count > ADMIN_ERRORS_SHOWN:
+        result.append_base_error(Error(CellError(f"… and {report.error_count - ADMIN_ERRORS_SHOWN} more errors")))
     result.totals[RowResult.IMPORT_TYPE_NEW] = report.new
     result.totals[RowResult.IMPORT_TYPE_UPDATE] = report.updated
     result.totals[RowResult.IMPORT_TYPE_SKIP] = report.unchanged
@@ -103,7 +102,7 @@ def report_to_result(report) -> Result:
         ("new", report.new),
         ("updated", report.updated),
         ("unchanged", report.unchanged),
-        ("errors", len(report.errors)),
+        ("errors", report.error_count),
     ]
     result.preview_hidden = max(result.total_rows - len(report.preview), 0) if report.dry_run else 0
     if report.dry_run:
@@ -119,25 +118,25 @@ def report_to_result(report) -> Result:
 
 class CommunityResource(CSVResource):
     kind = "communities"
-    name = column("name", TextWidget(max_length=100))
-    slug = column("slug", SlugWidget(max_length=100))
-    description = column("description", TextWidget())
+    name = column(kind, "name")
+    slug = column(kind, "slug")
+    description = column(kind, "description")
 
     class Meta:
         model = CommunityOfPractice
-        fields = export_order = KINDS["communities"].columns
+        fields = export_order = COLUMNS["communities"]
         import_id_fields = ("name",)
 
 
 class RoleResource(CSVResource):
     kind = "roles"
-    title = column("title", TextWidget(max_length=100))
-    community_of_practice = column("community_of_practice", NaturalKeyWidget(resolver="community"))
-    description = column("description", TextWidget())
+    title = column(kind, "title")
+    community_of_practice = column(kind, "community_of_practice")
+    description = column(kind, "description")
 
     class Meta:
         model = Role
-        fields = export_order = KINDS["roles"].columns
+        fields = export_order = COLUMNS["roles"]
         import_id_fields = ("title", "community_of_practice")
 
     def optimise(self, queryset):
@@ -146,15 +145,13 @@ class RoleResource(CSVResource):
 
 class SkillResource(CSVResource):
     kind = "skills"
-    name = column("name", TextWidget(max_length=100))
-    communities_of_practice = column(
-        "communities_of_practice", NameListWidget(resolver="community", label="community of practice")
-    )
-    description = column("description", TextWidget())
+    name = column(kind, "name")
+    communities_of_practice = column(kind, "communities_of_practice")
+    description = column(kind, "description")
 
     class Meta:
         model = Skill
-        fields = export_order = KINDS["skills"].columns
+        fields = export_order = COLUMNS["skills"]
         import_id_fields = ("name",)
 
     def optimise(self, queryset):
@@ -163,63 +160,45 @@ class SkillResource(CSVResource):
 
 class ProjectResource(CSVResource):
     kind = "projects"
-    name = column("name", TextWidget(max_length=150))
-    slug = column("slug", SlugWidget(max_length=150))
-    status = column("status", ChoiceWidget(Project.Status))
-    website_url = column("website_url", URLWidget(max_length=200))
-    repository_url = column("repository_url", URLWidget(max_length=200))
-    slack_channel = column("slack_channel", TextWidget(max_length=200))
-    timezone = column("timezone", TimeZoneWidget())
-    managers = column("managers", NameListWidget(resolver="manager", label="manager", attribute="email"))
-    meeting_times = column("meeting_times", ScheduleWidget(labels=True))
+    name = column(kind, "name")
+    slug = column(kind, "slug")
+    status = column(kind, "status")
+    website_url = column(kind, "website_url")
+    repository_url = column(kind, "repository_url")
+    slack_channel = column(kind, "slack_channel")
+    timezone = column(kind, "timezone")
+    managers = column(kind, "managers")
+    meeting_times = column(kind, "meeting_times")
 
     class Meta:
         model = Project
-        fields = export_order = KINDS["projects"].columns
+        fields = export_order = COLUMNS["projects"]
         import_id_fields = ("name",)
 
     def optimise(self, queryset):
         return queryset.prefetch_related("managers", "meeting_times")
 
 
-class SkillRequirementsWidget(SkillLevelsWidget):
-    """Required or preferred skills of an opportunity: the skill list, filtered by kind on export."""
-
-    def __init__(self, kind, **kwargs):
-        self.kind = kind
-        super().__init__(**kwargs)
-
-    def render(self, value, obj=None, **kwargs):
-        items = [item for item in value.all() if item.kind == self.kind] if value is not None else []
-        return super().render(items)
-
-
 class OpportunityResource(CSVResource):
     kind = "opportunities"
-    id = column("id", UUIDWidget())
-    project = column("project", NaturalKeyWidget(resolver="project"))
-    role = column("role", NaturalKeyWidget(resolver="role", attribute="title"))
-    community_of_practice = column(
-        "community_of_practice", NaturalKeyWidget(resolver="community"), attribute="role__community_of_practice"
-    )
-    title = column("title", TextWidget(max_length=200))
-    status = column("status", ChoiceWidget(Opportunity.Status))
-    experience_level = column("experience_level", ChoiceWidget(ExperienceLevel))
-    min_hours_per_week = column("min_hours_per_week", hours_widget())
-    work_environment = column("work_environment", ChoiceWidget(Opportunity.WorkEnvironment))
-    positions = column("positions", IntegerWidget(minimum=1, maximum=32767))
-    required_skills = column(
-        "required_skills", SkillRequirementsWidget(OpportunitySkill.Kind.REQUIRED), attribute="skill_requirements"
-    )
-    preferred_skills = column(
-        "preferred_skills", SkillRequirementsWidget(OpportunitySkill.Kind.PREFERRED), attribute="skill_requirements"
-    )
-    body = column("body", TextWidget())
-    expires_on = column("expires_on", DateWidget())
+    id = column(kind, "id")
+    project = column(kind, "project")
+    role = column(kind, "role")
+    community_of_practice = column(kind, "community_of_practice", attribute="role__community_of_practice")
+    title = column(kind, "title")
+    status = column(kind, "status")
+    experience_level = column(kind, "experience_level")
+    min_hours_per_week = column(kind, "min_hours_per_week")
+    work_environment = column(kind, "work_environment")
+    positions = column(kind, "positions")
+    required_skills = column(kind, "required_skills", attribute="skill_requirements")
+    preferred_skills = column(kind, "preferred_skills", attribute="skill_requirements")
+    body = column(kind, "body")
+    expires_on = column(kind, "expires_on")
 
     class Meta:
         model = Opportunity
-        fields = export_order = KINDS["opportunities"].columns
+        fields = export_order = COLUMNS["opportunities"]
         import_id_fields = ("id",)
 
     def optimise(self, queryset):
@@ -230,20 +209,20 @@ class OpportunityResource(CSVResource):
 
 class VolunteerResource(CSVResource):
     kind = "volunteers"
-    email = column("email", EmailWidget())
-    name = column("name", TextWidget(max_length=150))
-    community_of_practice = column("community_of_practice", NaturalKeyWidget(resolver="community"))
-    roles = column("roles", NameListWidget(resolver="role", label="role", attribute="title"))
-    experience_level = column("experience_level", ChoiceWidget(ExperienceLevel))
-    max_hours_per_week = column("max_hours_per_week", hours_widget())
-    timezone = column("timezone", TimeZoneWidget())
-    availability = column("availability", ScheduleWidget())
-    skills = column("skills", SkillLevelsWidget(), attribute="skill_levels")
-    status = column("status", ChoiceWidget(Volunteer.Status))
+    email = column(kind, "email")
+    name = column(kind, "name")
+    community_of_practice = column(kind, "community_of_practice")
+    roles = column(kind, "roles")
+    experience_level = column(kind, "experience_level")
+    max_hours_per_week = column(kind, "max_hours_per_week")
+    timezone = column(kind, "timezone")
+    availability = column(kind, "availability")
+    skills = column(kind, "skills", attribute="skill_levels")
+    status = column(kind, "status")
 
     class Meta:
         model = Volunteer
-        fields = export_order = KINDS["volunteers"].columns
+        fields = export_order = COLUMNS["volunteers"]
         import_id_fields = ("email",)
 
     def optimise(self, queryset):
@@ -260,14 +239,14 @@ def _volunteer_skills():
 
 class ApplicationResource(CSVResource):
     kind = "applications"
-    opportunity_id = column("opportunity_id", UUIDWidget())
-    volunteer_email = column("volunteer_email", EmailWidget(), attribute="volunteer__email")
-    status = column("status", ChoiceWidget(Application.Status))
-    message = column("message", TextWidget())
+    opportunity_id = column(kind, "opportunity_id")
+    volunteer_email = column(kind, "volunteer_email", attribute="volunteer__email")
+    status = column(kind, "status")
+    message = column(kind, "message")
 
     class Meta:
         model = Application
-        fields = export_order = KINDS["applications"].columns
+        fields = export_order = COLUMNS["applications"]
         import_id_fields = ("opportunity_id", "volunteer_email")
 
     def optimise(self, queryset):

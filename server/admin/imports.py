@@ -19,9 +19,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
 from server.csv_columns import COLUMNS
-from server.importing import import_file, run_import
+from server.importing import run_import
 from server.models.imports import IMPORT_KINDS, ImportUpload
 from server.resources import report_to_result
+from server.tabular.reading import read_file
 from server.tasks.imports import create_job, estimate_rows, store_upload
 from server.widgets import CellError
 
@@ -70,34 +71,28 @@ def sample_csv(kind: str) -> str:
     return out.getvalue()
 
 
-def _first_rows(data: bytes, count: int):
-    """The header and the first `count` data rows of a CSV file, without reading the rest."""
-    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
-    try:
-        reader = csv.reader(text)
-        headers = next(reader, [])
-        rows = [(number, cells) for number, cells in zip(itertools.count(2), itertools.islice(reader, count))]
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise CellError(f"the file cannot be read as UTF-8 CSV ({error})") from None
-    return headers, rows
+def _dataset_rows(data: bytes, file_format: str):
+    """Header and numbered rows: CSV and XLSX streamed by the importer's reader, JSON by tablib."""
+    if file_format == "json":
+        from import_export.formats.base_formats import JSON
+
+        dataset = JSON().create_dataset(data)
+        return list(dataset.headers or []), ((n, list(cells)) for n, cells in zip(itertools.count(2), dataset))
+    return read_file(data)
 
 
 def preview_report(*, kind: str, data: bytes, file_format: str, user):
-    """(report, whole): the dry run shown before Confirm, of the whole file when it is small."""
-    if file_format != "csv":
-        from import_export.formats.base_formats import JSON, XLSX
-
-        dataset = {"xlsx": XLSX, "json": JSON}[file_format]().create_dataset(data)
-        whole = len(dataset) <= FULL_PREVIEW_ROWS
-        rows = ((number, list(cells)) for number, cells in zip(itertools.count(2), dataset))
-        shown = rows if whole else itertools.islice(rows, PREVIEW_ROWS)
-        report = run_import(kind=kind, headers=list(dataset.headers or []), rows=shown, user=user, dry_run=True)
-        return report, whole, len(dataset)
-    estimate = estimate_rows(data)
-    if estimate <= FULL_PREVIEW_ROWS:
-        return import_file(kind=kind, data=data, user=user, dry_run=True), True, estimate
-    headers, rows = _first_rows(data, PREVIEW_ROWS)
-    return run_import(kind=kind, headers=headers, rows=rows, user=user, dry_run=True), False, estimate
+    """(report, whole, rows): the dry run shown before Confirm, of the whole file when it has at
+    most FULL_PREVIEW_ROWS rows, else of its first PREVIEW_ROWS (the rest is never read here)."""
+    headers, rows = _dataset_rows(data, file_format)
+    if not headers:
+        return run_import(kind=kind, headers=[], rows=[], user=user, dry_run=True), True, 0
+    first = list(itertools.islice(rows, FULL_PREVIEW_ROWS + 1))
+    whole = len(first) <= FULL_PREVIEW_ROWS
+    shown = first if whole else first[:PREVIEW_ROWS]
+    report = run_import(kind=kind, headers=headers, rows=shown, user=user, dry_run=True)
+    estimate = len(first) if whole else (estimate_rows(data) if file_format == "csv" else None)
+    return report, whole, estimate
 
 
 def _short(value: str) -> str:
