@@ -245,3 +245,31 @@ def opportunity_update(
         preferred_skills=preferred_skills,
         by=by,
     )
+
+
+# --- weekly schedules (the admin's one-field editors; the CSV import writes its own batches) ---
+
+
+@transaction.atomic
+def volunteer_set_availability(*, volunteer: Volunteer, slots) -> Volunteer:
+    """Replace the volunteer's weekly availability with `slots` ((weekday, start, end) tuples)."""
+    from server.models import AvailabilitySlot
+
+    volunteer.availability.all().delete()
+    AvailabilitySlot.objects.bulk_create(
+        AvailabilitySlot(volunteer=volunteer, weekday=weekday, start=start, end=end) for weekday, start, end in slots
+    )
+    return volunteer
+
+
+@transaction.atomic
+def project_set_meeting_times(*, project, slots):
+    """Replace the project's weekly meeting times with `slots` ((weekday, start, end, label) tuples)."""
+    from server.models import MeetingTime
+
+    project.meeting_times.all().delete()
+    MeetingTime.objects.bulk_create(
+        MeetingTime(project=project, weekday=weekday, start=start, end=end, label=label)
+        for weekday, start, end, label in slots
+    )
+    return project

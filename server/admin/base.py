@@ -14,7 +14,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm, SelectableFieldsExportForm
 from unfold.views import ChangeList
+from unfold.widgets import UnfoldAdminTextInputWidget
 
+from server.models.fields import MinuteOfDayField
 from server.services import ServiceError
 
 
@@ -37,6 +39,10 @@ class BaseAdmin(ModelAdmin, ImportExportModelAdmin):
         return True
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, MinuteOfDayField):
+            # Unfold would pick a number input by the model class (a PositiveSmallIntegerField),
+            # which can neither show nor take "18:00"; the field's own HH:MM form field needs text.
+            kwargs.setdefault("widget", UnfoldAdminTextInputWidget(attrs={"placeholder": "18:00", "maxlength": 5}))
         if isinstance(db_field, models.URLField):
             # A scheme-less link ("github.com/hackforla") becomes https://, as Django 6 will do.
             kwargs.setdefault("assume_scheme", "https")

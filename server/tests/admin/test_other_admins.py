@@ -57,18 +57,14 @@ def test_organizer_adds_a_volunteer_with_skills_and_availability(organizer_clien
         "skill_levels-INITIAL_FORMS": "0",
         "skill_levels-0-skill": world["python"].pk,
         "skill_levels-0-level": "5",
-        "availability-TOTAL_FORMS": "1",
-        "availability-INITIAL_FORMS": "0",
-        "availability-0-weekday": "0",
-        "availability-0-start": "18:00",
-        "availability-0-end": "20:00",
+        "weekly_availability": "Mon 18:00-20:00\nwed 9:00-12:30",
         "applications-TOTAL_FORMS": "0",
         "applications-INITIAL_FORMS": "0",
     }
     response = organizer_client.post(reverse("admin:server_volunteer_add"), data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     grace = Volunteer.objects.get(email="grace@example.com")
-    assert [str(slot) for slot in grace.availability.all()] == ["Mon 18:00-20:00"]
+    assert [str(slot) for slot in grace.availability.all()] == ["Mon 18:00-20:00", "Wed 09:00-12:30"]
     assert [str(skill) for skill in grace.skill_levels.all()] == ["Python:5"]
 
 
@@ -81,17 +77,31 @@ def test_bad_availability_is_a_form_error(organizer_client, world):
         "timezone": "America/Los_Angeles",
         "skill_levels-TOTAL_FORMS": "0",
         "skill_levels-INITIAL_FORMS": "0",
-        "availability-TOTAL_FORMS": "1",
-        "availability-INITIAL_FORMS": "0",
-        "availability-0-weekday": "0",
-        "availability-0-start": "25:00",
-        "availability-0-end": "26:00",
+        "weekly_availability": "Mon 25:00-26:00",
         "applications-TOTAL_FORMS": "0",
         "applications-INITIAL_FORMS": "0",
     }
     response = organizer_client.post(reverse("admin:server_volunteer_add"), data)
     assert response.status_code == 200
+    assert response.context["adminform"].form.errors["weekly_availability"] == [
+        '"Mon 25:00-26:00" is not a time range'
+    ]
     assert not Volunteer.objects.filter(email="bad@example.com").exists()
+
+
+def test_a_label_is_refused_in_availability(organizer_client, world):
+    volunteer = Volunteer.objects.create(name="Lin", email="lin.label@example.com")
+    response = organizer_client.get(reverse("admin:server_volunteer_change", args=[volunteer.pk]))
+    form = response.context["adminform"].form
+    assert form.initial["weekly_availability"] == ""
+    data = {**form.initial, "weekly_availability": "Mon 18:00-20:00 (Standup)", "roles": [],
+            "community_of_practice": "", "max_hours_per_week": "", "people_depot_id": "",
+            "skill_levels-TOTAL_FORMS": "0", "skill_levels-INITIAL_FORMS": "0",
+            "applications-TOTAL_FORMS": "0", "applications-INITIAL_FORMS": "0"}
+    response = organizer_client.post(reverse("admin:server_volunteer_change", args=[volunteer.pk]), data)
+    assert response.status_code == 200
+    assert "which only meeting times can have" in response.context["adminform"].form.errors["weekly_availability"][0]
+    assert not volunteer.availability.exists()
 
 
 def test_organizer_edits_a_project_and_its_managers(organizer_client, world, project_manager):
@@ -107,14 +117,16 @@ def test_organizer_edits_a_project_and_its_managers(organizer_client, world, pro
         "people_depot_id": "",
         "timezone": "America/Los_Angeles",
         "managers": [project_manager.pk],
-        "meeting_times-TOTAL_FORMS": "0",
-        "meeting_times-INITIAL_FORMS": "0",
+        "weekly_meetings": "Tue 17:00-18:00 (All team); Thu 18:30-19:00",
     }
     response = organizer_client.post(reverse("admin:server_project_change", args=[project.pk]), data)
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     project.refresh_from_db()
     assert project.status == Project.Status.ON_HOLD
     assert list(project.managers.all()) == [project_manager]
+    assert [str(m) for m in project.meeting_times.all()] == ["Tue 17:00-18:00 (All team)", "Thu 18:30-19:00"]
+    page = organizer_client.get(reverse("admin:server_project_change", args=[project.pk])).content.decode()
+    assert "Tue 17:00-18:00 (All team); Thu 18:30-19:00</textarea>" in page
 
 
 def test_catalog_adds_and_refuses_a_duplicate_skill(organizer_client, world):
