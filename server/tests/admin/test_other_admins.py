@@ -12,20 +12,45 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("status", [choice.value for choice in Application.Status])
 def test_bulk_application_status_actions(organizer_client, world, status):
     applications = [world["my_application"], world["their_application"]]
-    response = organizer_client.post(
-        reverse("admin:server_application_changelist"),
-        {"action": f"mark_selected_{status}", "_selected_action": [a.pk for a in applications], "index": "0"},
-        follow=True,
-    )
+    data = {"action": f"mark_selected_{status}", "_selected_action": [a.pk for a in applications], "index": "0"}
+    if status == "declined":  # asks first
+        data.update({"_confirmed": "yes", "_form_submitted": "True"})
+    response = organizer_client.post(reverse("admin:server_application_changelist"), data, follow=True)
     assert response.status_code == 200
+    label = Application.Status(status).label.lower()
+    assert f"Marked 2 applications as {label}." in [str(m) for m in response.context["messages"]]
     assert {a.status for a in Application.objects.all()} == {status}
 
 
 def test_application_row_action_as_organizer(organizer_client, world):
     application = world["their_application"]
-    organizer_client.get(reverse("admin:server_application_mark_onboarded", args=[application.pk]))
+    url = reverse("admin:server_application_mark_onboarded", args=[application.pk])
+    organizer_client.get(url)
+    application.refresh_from_db()
+    assert application.status == Application.Status.NEW  # a GET only asks
+    response = organizer_client.post(url, {"_form_submitted": "True"}, follow=True)
+    assert "Marked 1 application as onboarded." in [str(m) for m in response.context["messages"]]
     application.refresh_from_db()
     assert application.status == Application.Status.ONBOARDED
+
+
+def test_declining_from_the_change_page_saves_the_notes_then_asks(organizer_client, world):
+    application = world["their_application"]
+    url = reverse("admin:server_application_change", args=[application.pk])
+    content = organizer_client.get(url).content.decode()
+    assert 'name="server_application_mark_new_submit"' not in content  # it is new already
+    assert 'name="server_application_mark_contacted_submit"' in content
+    response = organizer_client.post(
+        url, {"status": "new", "internal_notes": "Called twice", "server_application_mark_declined_submit": ""}
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("admin:server_application_mark_declined", args=[application.pk]))
+    application.refresh_from_db()
+    assert (application.internal_notes, application.status) == ("Called twice", Application.Status.NEW)
+    response = organizer_client.post(response["Location"], {"_form_submitted": "True"})
+    assert response["Location"] == url
+    application.refresh_from_db()
+    assert (application.internal_notes, application.status) == ("Called twice", Application.Status.DECLINED)
 
 
 def test_application_list_shows_coloured_status_labels(organizer_client, world):
