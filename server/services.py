@@ -90,7 +90,7 @@ def check_transition(*, title: str, current: str | None, to: str, expires_on) ->
             raise ServiceError(f'"{title}" is already {Status(current).label.lower()}.')
         if to not in ALLOWED_TRANSITIONS[current]:
             raise ServiceError(f'Cannot {TRANSITIONS[to].verb} "{title}": it is {Status(current).label.lower()}.')
-    if to == Status.OPEN and expires_on is not None and expires_on < timezone.localdate():
+    if to == Status.OPEN and Opportunity.is_past(expires_on):
         raise ServiceError(
             f'Cannot publish "{title}": it expired on {expires_on:%Y-%m-%d}. Change the expiry date first.'
         )

@@ -17,6 +17,7 @@ from unfold.widgets import UnfoldAdminTextInputWidget
 
 from server.admin.actions import ConfirmedActionsMixin
 from server.models.fields import MinuteOfDayField
+from server.models.validators import bound_messages
 from server.services import ServiceError
 
 
@@ -44,6 +45,8 @@ class BaseAdmin(ConfirmedActionsMixin, ModelAdmin, ImportExportModelAdmin):
             # Unfold would pick a number input by the model class (a PositiveSmallIntegerField),
             # which can neither show nor take "18:00"; the field's own HH:MM form field needs text.
             kwargs.setdefault("widget", UnfoldAdminTextInputWidget(attrs={"placeholder": "18:00", "maxlength": 5}))
+        # A bound's words come from the model's one home, as in the API and the CSV import.
+        kwargs["error_messages"] = {**bound_messages(db_field), **kwargs.get("error_messages", {})}
         if isinstance(db_field, models.URLField):
             # A scheme-less link ("github.com/hackforla") becomes https://, as Django 6 will do.
             kwargs.setdefault("assume_scheme", "https")

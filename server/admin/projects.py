@@ -6,7 +6,7 @@ the projects they manage through the project page's one "Meeting times" field.
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import display
 
@@ -33,7 +33,7 @@ class ProjectForm(forms.ModelForm):
     """The project's fields plus its weekly meeting times as one text field (labels in brackets)."""
 
     weekly_meetings = WeeklyScheduleField(
-        labels=True,
+        label_max_length=MeetingTime._meta.get_field("label").max_length,
         label="Meeting times",
         example=MEETINGS_EXAMPLE,
         help_text=help_text(whose="project's", example=MEETINGS_EXAMPLE) + " (the label in brackets is optional)",
@@ -82,7 +82,7 @@ class ProjectAdmin(HistoryAdmin):
             .get_queryset(request)
             .annotate(
                 open_total=Count(
-                    "opportunities", filter=Q(opportunities__status=Opportunity.Status.OPEN), distinct=True
+                    "opportunities", filter=Opportunity.public_q("opportunities__"), distinct=True
                 ),
                 meeting_total=Count("meeting_times", distinct=True),
             )

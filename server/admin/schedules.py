@@ -14,10 +14,11 @@ from server.widgets import CellError, ScheduleWidget
 
 
 class WeeklyScheduleField(forms.CharField):
-    """Cleans to sorted slot tuples: (weekday, start, end) or, with labels, (…, label)."""
+    """Cleans to sorted slot tuples: (weekday, start, end) or, where labels are kept (a
+    `label_max_length`), (…, label)."""
 
-    def __init__(self, *, labels=False, example="Mon 18:00-20:00; Wed 09:00-12:30", **kwargs):
-        self.parser = ScheduleWidget(labels=labels)
+    def __init__(self, *, label_max_length=None, example="Mon 18:00-20:00; Wed 09:00-12:30", **kwargs):
+        self.parser = ScheduleWidget(label_max_length=label_max_length)
         kwargs.setdefault("required", False)
         kwargs.setdefault("widget", UnfoldAdminTextareaWidget(attrs={"rows": 2, "placeholder": example}))
         super().__init__(**kwargs)
