@@ -168,28 +168,33 @@ def opportunity_duplicate(*, opportunity: Opportunity, by=None) -> Opportunity:
 def application_apply(
     *, opportunity: Opportunity, email: str, name: str, message: str = "", source: str = Application.Source.API
 ) -> tuple[Application, bool]:
-    """Record that a volunteer applies. Creates or updates the volunteer by email.
+    """Record that a volunteer applies. Creates the volunteer when the email is new.
 
+    An existing volunteer's stored fields are never changed here (anyone may call the API with
+    anyone's email): the name and message given stay with the application, and the managers
+    are told whether the volunteer is new or already known.
     Returns (application, created). Applying twice returns the first application unchanged,
     so a double-click or a retry never makes a duplicate.
     """
     if not opportunity.is_public:
         raise ServiceError(f'"{opportunity.title}" is not open for applications.')
-    email = email.strip().lower()
+    email, name = email.strip().lower(), name.strip()
     # get_or_create survives the race of two first applications with the same email.
-    volunteer, volunteer_created = Volunteer.objects.get_or_create(email=email, defaults={"name": name.strip()})
-    if not volunteer_created and name.strip() and volunteer.name != name.strip():
-        volunteer.name = name.strip()
-        volunteer.save(update_fields=["name", "updated_at"])
+    volunteer, volunteer_created = Volunteer.objects.get_or_create(email=email, defaults={"name": name})
     application, created = Application.objects.get_or_create(
-        opportunity=opportunity, volunteer=volunteer, defaults={"message": message, "source": source}
+        opportunity=opportunity,
+        volunteer=volunteer,
+        defaults={"applicant_name": name, "message": message, "source": source},
     )
     if created:
         # Only once the application is stored for good; a failing mail server is logged, never
         # turned into a failed application.
         from server.notifications import notify_managers_of_application
 
-        transaction.on_commit(lambda: notify_managers_of_application(application_id=application.pk), robust=True)
+        transaction.on_commit(
+            lambda: notify_managers_of_application(application_id=application.pk, new_volunteer=volunteer_created),
+            robust=True,
+        )
     return application, created
 
 

@@ -16,6 +16,11 @@ from server.models.opportunities import OpportunitySkill, listed_twice, skill_li
 from server.models.validators import bound_messages, timezone_error
 from server.schedule import DAY_ABBREVIATIONS, ScheduleError, is_valid_timezone, parse_schedule
 
+# Caps on the lists a body may carry, checked before any item costs a query (issue 12: a
+# caller must not choose what a request costs). Far above what a person lists.
+MAX_SKILLS = 100
+MAX_ROLES = 50
+
 # --- small nested shapes --------------------------------------------------------------------
 
 
@@ -165,8 +170,8 @@ class OpportunityWriteSerializer(BoundedModelSerializer):
     project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
     role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all())
     status = serializers.ChoiceField(choices=Opportunity.Status.choices, required=False)
-    required_skills = SkillLevelSerializer(many=True, required=False)
-    preferred_skills = SkillLevelSerializer(many=True, required=False)
+    required_skills = SkillLevelSerializer(many=True, required=False, max_length=MAX_SKILLS)
+    preferred_skills = SkillLevelSerializer(many=True, required=False, max_length=MAX_SKILLS)
 
     class Meta:
         model = Opportunity
@@ -204,11 +209,19 @@ class MatchRequestSerializer(serializers.Serializer):
     community_of_practice = serializers.SlugRelatedField(
         slug_field="slug", queryset=CommunityOfPractice.objects.all(), required=False, allow_null=True
     )
-    roles = serializers.PrimaryKeyRelatedField(
-        queryset=Role.objects.all(), many=True, required=False, help_text="Ids of the roles of interest."
+    # Ids checked in one query (validate_roles), after the length cap: never a query per item.
+    roles = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=MAX_ROLES,
+        required=False,
+        help_text=f"Ids of the roles of interest (at most {MAX_ROLES}).",
     )
     # The one answer without "?" in the contract: always sent, possibly empty.
-    skills = SkillLevelSerializer(many=True, help_text="The volunteer's skills with levels 1-5; may be empty.")
+    skills = SkillLevelSerializer(
+        many=True,
+        max_length=MAX_SKILLS,
+        help_text=f"The volunteer's skills with levels 1-5 (at most {MAX_SKILLS}); may be empty.",
+    )
     max_hours_per_week = serializers.IntegerField(
         min_value=HOURS_MIN, max_value=HOURS_MAX, required=False, allow_null=True
     )
@@ -222,6 +235,13 @@ class MatchRequestSerializer(serializers.Serializer):
         help_text='Weekly slots, e.g. "Mon 18:00-20:00; Sat 10:00-12:00".',
     )
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
+
+    def validate_roles(self, value):
+        found = Role.objects.in_bulk(set(value))
+        unknown = [str(pk) for pk in dict.fromkeys(value) if pk not in found]
+        if unknown:
+            raise serializers.ValidationError(f"No role has the id {', '.join(unknown)}.")
+        return [found[pk] for pk in dict.fromkeys(value)]
 
     def validate_timezone(self, value):
         if not is_valid_timezone(value):
@@ -365,8 +385,8 @@ class ApplicationSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
 
 class TokenSerializer(serializers.Serializer):

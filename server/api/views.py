@@ -17,6 +17,7 @@ from server import services
 from server.api import serializers
 from server.api.exceptions import as_drf_validation_error
 from server.api.filters import OpportunityFilter, RoleFilter, SkillFilter
+from server.api.parsers import JSONParser
 from server.api.permissions import ReadAnyoneWriteStaff
 from server.api.selectors import attach_item_data, is_staff, opportunities_for, with_item_data
 from server.api.throttling import ApplicationRateThrottle
@@ -187,7 +188,7 @@ class ProjectViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
 
 
 # Flat bodies may also come as an HTML form posts them (and as `obtain_auth_token` takes them).
-FLAT_BODY_PARSERS = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
+FLAT_BODY_PARSERS = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
 
 
 class ApplicationViewSet(RejectNulCharacters, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -259,8 +260,12 @@ class TokenView(RejectNulCharacters, APIView):
     def post(self, request):
         serializer = serializers.TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # Django's request, not DRF's: the sign-in lockout (django-axes) marks it, and its
+        # middleware answers a locked-out client 429 (server.security.lockout).
         user = authenticate(
-            request, email=serializer.validated_data["email"], password=serializer.validated_data["password"]
+            request._request,
+            email=serializer.validated_data["email"],
+            password=serializer.validated_data["password"],
         )
         if user is None or not is_staff(user):
             raise exceptions.ValidationError(

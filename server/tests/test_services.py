@@ -72,7 +72,10 @@ def test_apply_creates_volunteer_and_never_duplicates():
     assert created and not created_again and first.pk == again.pk
     assert Application.objects.count() == 1
     assert Volunteer.objects.get().email == "ana@example.com"
-    assert Volunteer.objects.get().name == "Ana R"
+    # An application never renames the volunteer: the first name stays, each one keeps its own.
+    assert Volunteer.objects.get().name == "Ana"
+    other = services.application_apply(opportunity=OpenOpportunityFactory(), email="ana@example.com", name="Ana R")[0]
+    assert (other.applicant_name, Volunteer.objects.get().name) == ("Ana R", "Ana")
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.ON_HOLD, Status.FILLED, Status.CLOSED])
