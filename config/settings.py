@@ -305,6 +305,8 @@ UNFOLD = {
     "SITE_HEADER": "Civic Tech Jobs",
     "SITE_SUBHEADER": "Volunteer opportunities",
     "SITE_SYMBOL": "volunteer_activism",
+    # Icon names are not read aloud by screen readers (server/static/server/admin-a11y.js).
+    "SCRIPTS": [lambda request: _static("server/admin-a11y.js")],
     "SITE_FAVICONS": [
         {"rel": "icon", "type": "image/svg+xml", "href": lambda request: _static("server/favicon.svg")},
     ],
