@@ -1,16 +1,33 @@
-"""Applications: who applied to what, and how far along they are."""
+"""Applications: who applied to what, and how far along they are.
+
+The change page is what a project manager reads to judge an applicant: the volunteer's name,
+email (mailto), message, skills, availability and match score, then the application's own
+status, notes and full history. Status changes are buttons of the form itself (Unfold's
+submit-line actions): the form, internal notes included, is saved first, then the status set
+through services.application_set_status, so nothing typed is lost and every change is a POST.
+"""
 
 from django.contrib import admin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from unfold.contrib.filters.admin import AutocompleteSelectFilter, ChoicesDropdownFilter, RelatedDropdownFilter
+from django.utils.html import format_html, format_html_join
+from unfold.contrib.filters.admin import ChoicesDropdownFilter
 from unfold.decorators import action, display
 from unfold.paginator import InfinitePaginator
 
 from server import services
 from server.admin.base import HistoryAdmin
-from server.admin.filters import DayRangeFilter
-from server.models import Application
+from server.admin.filters import (
+    DayRangeFilter,
+    ScopedAutocompleteSelectFilter,
+    ScopedRelatedDropdownFilter,
+    managed_projects,
+    scoped,
+)
+from server.admin.history import history_table
+from server.admin.volunteers import availability_text, skills_text
+from server.matching import rank_volunteers
+from server.models import Application, Volunteer
 from server.models.opportunities import Opportunity
 from server.permissions import applications_managed_by, manages_project
 from server.resources import ApplicationResource
@@ -28,8 +45,9 @@ APPLICATION_COLOURS = {
 
 
 def _status_actions():
-    """One bulk and one row action per application status, all through services.application_set_status."""
-    bulk, row = {}, {}
+    """Per application status: a bulk action, a row action (list "⋯" menu) and a button of the
+    change form, all through services.application_set_status."""
+    bulk, row, button = {}, {}, {}
     for status in Status:
 
         def bulk_action(self, request, queryset, status=status):
@@ -42,18 +60,26 @@ def _status_actions():
             url = reverse("admin:server_application_change", args=[application.pk])
             return HttpResponseRedirect(request.headers.get("referer") or url)
 
+        def button_action(self, request, obj, status=status):
+            # Runs after the form (notes included) was saved: Unfold calls it from save_model.
+            self._set_status(request, [obj], status)
+
         bulk_action.__name__ = f"mark_selected_{status.value}"
         row_action.__name__ = f"mark_{status.value}"
+        button_action.__name__ = f"set_{status.value}"
+        label = status.label.lower()
         bulk[bulk_action.__name__] = action(
-            bulk_action, description=f"Mark selected as {status.label.lower()}", permissions=["change"]
+            bulk_action, description=f"Mark selected as {label}", permissions=["change"]
         )
         row[row_action.__name__] = action(
-            row_action, description=f"Mark {status.label.lower()}", permissions=["change"], url_path=status.value
+            row_action, description=f"Mark {label}", permissions=["change"], url_path=status.value
         )
-    return bulk, row
+        # The button says what it does to the status; the help under Status says edits are saved first.
+        button[button_action.__name__] = action(button_action, description=f"Mark {label}")
+    return bulk, row, button
 
 
-_BULK, _ROW = _status_actions()
+_BULK, _ROW, _BUTTONS = _status_actions()
 
 
 @admin.register(Application)
@@ -65,20 +91,28 @@ class ApplicationAdmin(HistoryAdmin):
     list_filter = [
         ("status", ChoicesDropdownFilter),
         ("source", ChoicesDropdownFilter),
-        ("opportunity__project", RelatedDropdownFilter),
-        ("opportunity__role__community_of_practice", RelatedDropdownFilter),
-        ("opportunity", AutocompleteSelectFilter),
+        ("opportunity__project", scoped(ScopedRelatedDropdownFilter, managed_projects)),
+        ("opportunity__role__community_of_practice", ScopedRelatedDropdownFilter),
+        ("opportunity", ScopedAutocompleteSelectFilter),
         ("created_at", DayRangeFilter),
     ]
     search_fields = ["volunteer__name", "volunteer__email", "opportunity__title", "opportunity__project__name"]
     autocomplete_fields = ["opportunity", "volunteer"]
     readonly_fields = ["created_at", "updated_at"]
-    fields = ["opportunity", "volunteer", "status", "source", "message", "internal_notes", "created_at", "updated_at"]
+    add_fields = ["opportunity", "volunteer", "status", "source", "message", "internal_notes"]
+    applicant_fields = [
+        "volunteer_link",
+        "volunteer_email_link",
+        "message",
+        "volunteer_skills",
+        "volunteer_availability",
+        "match_score",
+    ]
     show_full_result_count = False
     paginator = InfinitePaginator
     actions = list(_BULK)
     actions_row = list(_ROW)
-    actions_detail = list(_ROW)
+    actions_submit_line = list(_BUTTONS)
 
     def get_queryset(self, request):
         return applications_managed_by(request.user, super().get_queryset(request)).select_related(
@@ -93,11 +127,95 @@ class ApplicationAdmin(HistoryAdmin):
     def in_scope(self, request, obj):
         return manages_project(request.user, obj.opportunity.project)
 
+    # --- the change page ------------------------------------------------------------------
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": self.add_fields})]
+        return [
+            ("Applicant", {"fields": self.applicant_fields}),
+            ("Application", {"fields": ["opportunity", "current_status", "source", "internal_notes",
+                                        ("created_at", "updated_at")]}),
+            ("History", {"fields": ["history_list"], "classes": ["history"]}),
+        ]
+
     def get_readonly_fields(self, request, obj=None):
-        # Who applied to what does not change after the fact; the status and notes do.
+        # Who applied to what does not change after the fact; the status moves by the buttons.
         if obj is not None:
-            return [*self.readonly_fields, "opportunity", "volunteer", "source", "message"]
+            return [*self.readonly_fields, *self.applicant_fields, "opportunity", "current_status", "source",
+                    "history_list"]
         return self.readonly_fields
+
+    def get_actions_submit_line(self, request, object_id):
+        """Only moves to another status: no "Mark new" on a new application."""
+        actions = super().get_actions_submit_line(request, object_id)
+        application = self.get_object(request, str(object_id)) if object_id else None
+        if application is None:
+            return []
+        return [a for a in actions if a.method.__name__ != f"set_{application.status}"]
+
+    def response_change(self, request, obj):
+        if any(f"server_application_{name}" in request.POST for name in _BUTTONS):
+            # A status button keeps the person on the application, like "Save and continue editing".
+            request.POST = request.POST.copy()
+            request.POST["_continue"] = "1"
+        return super().response_change(request, obj)
+
+    @display(description="Volunteer")
+    def volunteer_link(self, obj):
+        return format_html(
+            '<a class="text-primary-600 underline dark:text-primary-500" href="{}">{}</a>',
+            reverse("admin:server_volunteer_change", args=[obj.volunteer.pk]),
+            obj.volunteer.name,
+        )
+
+    @display(description="Email")
+    def volunteer_email_link(self, obj):
+        email = obj.volunteer.email
+        return format_html('<a class="text-primary-600 underline dark:text-primary-500" href="mailto:{}">{}</a>',
+                           email, email)
+
+    @display(description="Skills")
+    def volunteer_skills(self, obj):
+        return skills_text(obj.volunteer)
+
+    @display(description="Availability")
+    def volunteer_availability(self, obj):
+        return availability_text(obj.volunteer)
+
+    @display(description="Match score")
+    def match_score(self, obj):
+        found = rank_volunteers(
+            opportunity=obj.opportunity, limit=1, queryset=Volunteer.objects.filter(pk=obj.volunteer_id)
+        )
+        if not found:
+            return "No score: the volunteer is inactive or not a match for this posting."
+        return format_html("<strong>{}</strong> out of 100 for this opportunity", f"{found[0].score:.1f}")
+
+    @display(description="Status")
+    def current_status(self, obj):
+        return format_html(
+            "<strong>{}</strong><div class='text-xs mt-1'>The Mark … buttons below save your edits "
+            "(internal notes included) and then change the status.</div>",
+            obj.get_status_display(),
+        )
+
+    @display(description="Changes")
+    def history_list(self, obj):
+        table = history_table(obj)
+        if not table["rows"]:
+            return "No recorded changes yet."
+        header = format_html_join("", "<th class='pr-4 py-1 text-left'>{}</th>", ((h,) for h in table["headers"]))
+        body = format_html_join(
+            "",
+            "<tr class='border-t border-base-200 dark:border-base-800'><td class='pr-4 py-1 whitespace-nowrap'>{}"
+            "</td><td class='pr-4 py-1'>{}</td><td class='py-1'>{}</td></tr>",
+            table["rows"],
+        )
+        return format_html('<table class="history-table w-full text-sm"><thead><tr>{}</tr></thead>'
+                           "<tbody>{}</tbody></table>", header, body)
+
+    # --- list columns ---------------------------------------------------------------------
 
     @display(description="Volunteer", ordering="volunteer__name")
     def volunteer_name(self, obj):
@@ -130,5 +248,5 @@ class ApplicationAdmin(HistoryAdmin):
 
 
 # The status actions are generated above, one per status; attach them as methods.
-for _name, _method in {**_BULK, **_ROW}.items():
+for _name, _method in {**_BULK, **_ROW, **_BUTTONS}.items():
     setattr(ApplicationAdmin, _name, _method)
