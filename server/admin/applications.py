@@ -195,8 +195,8 @@ class ApplicationAdmin(HistoryAdmin):
     @display(description="Status")
     def current_status(self, obj):
         return format_html(
-            "<strong>{}</strong><div class='text-xs mt-1'>The Mark … buttons below save your edits "
-            "(internal notes included) and then change the status.</div>",
+            "<strong class='current-status'>{}</strong><div class='text-xs mt-1'>The Mark … buttons below save "
+            "your edits (internal notes included) and then change the status.</div>",
             obj.get_status_display(),
         )
 

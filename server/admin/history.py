@@ -23,8 +23,11 @@ def _value(field, raw) -> str:
 
 
 def _changes(record, previous, model) -> str:
-    if previous is None or record.history_type == "+":
+    if record.history_type == "+":
         return "Created"
+    if previous is None:
+        # Rows made in bulk (imports, seeding) start their history at their first edit.
+        return "Edited (the first recorded version)"
     if record.history_type == "-":
         return "Deleted"
     parts = []
