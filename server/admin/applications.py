@@ -2,20 +2,19 @@
 
 The change page is what a project manager reads to judge an applicant: the volunteer's name,
 email (mailto), message, skills, availability and match score, then the application's own
-status, notes and full history. Status changes are buttons of the form itself (Unfold's
-submit-line actions): the form, internal notes included, is saved first, then the status set
-through services.application_set_status, so nothing typed is lost and every change is a POST.
+status, notes and full history. Status changes are the form's own buttons
+(server.admin.application_actions): the form, internal notes included, is saved first, then
+the status set through services.application_set_status; only other statuses are offered.
 """
 
 from django.contrib import admin
-from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from unfold.contrib.filters.admin import ChoicesDropdownFilter
-from unfold.decorators import action, display
+from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
-from server import services
+from server.admin.application_actions import ApplicationActionsMixin
 from server.admin.base import HistoryAdmin
 from server.admin.filters import (
     DayRangeFilter,
@@ -44,46 +43,8 @@ APPLICATION_COLOURS = {
 }
 
 
-def _status_actions():
-    """Per application status: a bulk action, a row action (list "⋯" menu) and a button of the
-    change form, all through services.application_set_status."""
-    bulk, row, button = {}, {}, {}
-    for status in Status:
-
-        def bulk_action(self, request, queryset, status=status):
-            self._set_status(request, queryset, status)
-
-        def row_action(self, request, object_id, status=status):
-            self.refuse_cross_site(request)
-            application = self.get_scoped_object_or_404(request, object_id)
-            self._set_status(request, [application], status)
-            url = reverse("admin:server_application_change", args=[application.pk])
-            return HttpResponseRedirect(request.headers.get("referer") or url)
-
-        def button_action(self, request, obj, status=status):
-            # Runs after the form (notes included) was saved: Unfold calls it from save_model.
-            self._set_status(request, [obj], status)
-
-        bulk_action.__name__ = f"mark_selected_{status.value}"
-        row_action.__name__ = f"mark_{status.value}"
-        button_action.__name__ = f"set_{status.value}"
-        label = status.label.lower()
-        bulk[bulk_action.__name__] = action(
-            bulk_action, description=f"Mark selected as {label}", permissions=["change"]
-        )
-        row[row_action.__name__] = action(
-            row_action, description=f"Mark {label}", permissions=["change"], url_path=status.value
-        )
-        # The button says what it does to the status; the help under Status says edits are saved first.
-        button[button_action.__name__] = action(button_action, description=f"Mark {label}")
-    return bulk, row, button
-
-
-_BULK, _ROW, _BUTTONS = _status_actions()
-
-
 @admin.register(Application)
-class ApplicationAdmin(HistoryAdmin):
+class ApplicationAdmin(ApplicationActionsMixin, HistoryAdmin):
     resource_classes = [ApplicationResource]
     list_display = ["volunteer_name", "volunteer_email", "opportunity_title", "project", "status_label", "source",
                     "created_at"]
@@ -110,9 +71,8 @@ class ApplicationAdmin(HistoryAdmin):
     ]
     show_full_result_count = False
     paginator = InfinitePaginator
-    actions = list(_BULK)
-    actions_row = list(_ROW)
-    actions_submit_line = list(_BUTTONS)
+    change_form_template = "admin/server/change_form.html"
+    status_colours = APPLICATION_COLOURS
 
     def get_queryset(self, request):
         return applications_managed_by(request.user, super().get_queryset(request)).select_related(
@@ -145,21 +105,6 @@ class ApplicationAdmin(HistoryAdmin):
             return [*self.readonly_fields, *self.applicant_fields, "opportunity", "current_status", "source",
                     "history_list"]
         return self.readonly_fields
-
-    def get_actions_submit_line(self, request, object_id):
-        """Only moves to another status: no "Mark new" on a new application."""
-        actions = super().get_actions_submit_line(request, object_id)
-        application = self.get_object(request, str(object_id)) if object_id else None
-        if application is None:
-            return []
-        return [a for a in actions if a.method.__name__ != f"set_{application.status}"]
-
-    def response_change(self, request, obj):
-        if any(f"server_application_{name}" in request.POST for name in _BUTTONS):
-            # A status button keeps the person on the application, like "Save and continue editing".
-            request.POST = request.POST.copy()
-            request.POST["_continue"] = "1"
-        return super().response_change(request, obj)
 
     @display(description="Volunteer")
     def volunteer_link(self, obj):
@@ -236,17 +181,3 @@ class ApplicationAdmin(HistoryAdmin):
     @display(description="Status", ordering="status", label=APPLICATION_COLOURS)
     def status_label(self, obj):
         return obj.status, obj.get_status_display()
-
-    def _set_status(self, request, applications, status):
-        self.apply_to_each(
-            request,
-            applications,
-            lambda row: services.application_set_status(application=row, status=status, by=request.user),
-            verb=f"Marked as {Status(status).label.lower()}:",
-            noun_plural="applications",
-        )
-
-
-# The status actions are generated above, one per status; attach them as methods.
-for _name, _method in {**_BULK, **_ROW, **_BUTTONS}.items():
-    setattr(ApplicationAdmin, _name, _method)
