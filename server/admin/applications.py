@@ -89,6 +89,12 @@ class ApplicationAdmin(ApplicationActionsMixin, HistoryAdmin):
 
     # --- the change page ------------------------------------------------------------------
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # Five status buttons and Save fill the bar at 1400 px; a status button already stays on
+        # the page, so "Save and continue editing" goes (it would be cut off at the left).
+        extra_context = {"show_save_and_continue": False, **(extra_context or {})}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return [(None, {"fields": self.add_fields})]
