@@ -189,7 +189,7 @@ def median_days_card(board):
     return {
         "title": "Median days to fill",
         "value": "—" if median_days is None else median_days,
-        "footer": f"Postings filled since {show_date(since)}",
+        "footer": f"Filled since {show_date(since)}",
         "href": _list("opportunity", filled_at_from=since.isoformat()),
     }
 

@@ -86,3 +86,10 @@ def test_pm_reads_a_volunteers_skills_and_availability(pm_client, application):
     html = pm_client.get(reverse("admin:server_volunteer_change", args=[ada.pk])).content.decode()
     assert "Django:3; Python:4" in html  # the skills, though the skills inline is not theirs to see
     assert "Mon 18:00-20:00" in html  # the weekly availability
+
+
+def test_history_page_has_no_empty_change_reason(pm_client, application):
+    pm_client.post(change_url(application), {"internal_notes": "x", "server_application_mark_contacted_submit": ""})
+    html = pm_client.get(reverse("admin:server_application_history", args=[application.pk])).content.decode()
+    assert 'id="change-history"' in html
+    assert "Change reason" not in html and ">None<" not in html.replace(" ", "").replace("\n", "")
