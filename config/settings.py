@@ -126,6 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = ORG_TIME_ZONE
 USE_I18N = True
+# One date format everywhere in the admin (ISO, like the CSV files): config/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -336,6 +338,8 @@ UNFOLD = {
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "server.admin.dashboard.environment_callback",
     "DASHBOARD_CALLBACK": "server.admin.dashboard.dashboard_callback",
+    # Status tabs above the opportunity and application lists (drafts one click away).
+    "TABS": "server.admin.filters.status_tabs",
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,

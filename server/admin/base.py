@@ -36,6 +36,8 @@ class BaseAdmin(ImportJobMixin, ConfirmedActionsMixin, ModelAdmin, ImportExportM
     warn_unsaved_form = True
     list_filter_submit = True
     list_per_page = 50
+    # Every list says which filters and search are in effect (server/admin/filters.py).
+    list_before_template = "admin_lists/active_filters.html"
 
     def in_scope(self, request, obj) -> bool:
         """Whether the user may work on this row; admins of scoped models override it."""
