@@ -28,20 +28,21 @@ def exported(kind, queryset=None) -> str:
     return buffer.getvalue()
 
 
+# Every table an import writes, for "nothing was written" checks.
+IMPORTED_MODELS = (
+    models.CommunityOfPractice,
+    models.Role,
+    models.Skill,
+    models.Project,
+    models.MeetingTime,
+    models.Volunteer,
+    models.VolunteerSkill,
+    models.AvailabilitySlot,
+    models.Opportunity,
+    models.OpportunitySkill,
+    models.Application,
+)
+
+
 def counts():
-    return [
-        m.objects.count()
-        for m in (
-            models.CommunityOfPractice,
-            models.Role,
-            models.Skill,
-            models.Project,
-            models.MeetingTime,
-            models.Volunteer,
-            models.VolunteerSkill,
-            models.AvailabilitySlot,
-            models.Opportunity,
-            models.OpportunitySkill,
-            models.Application,
-        )
-    ]
+    return [model.objects.count() for model in IMPORTED_MODELS]
