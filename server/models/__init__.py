@@ -3,6 +3,7 @@ from server.models.catalog import CommunityOfPractice, Role, Skill
 from server.models.choices import ExperienceLevel, Weekday
 from server.models.email import OutboundEmail
 from server.models.imports import ImportJob, ImportUpload
+from server.models.matching import MatchChange
 from server.models.opportunities import Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
 from server.models.projects import MeetingTime, Project
 from server.models.users import User
@@ -15,6 +16,7 @@ __all__ = [
     "ExperienceLevel",
     "ImportJob",
     "ImportUpload",
+    "MatchChange",
     "MeetingTime",
     "Opportunity",
     "OutboundEmail",
