@@ -22,7 +22,7 @@ from server.tasks.status import queue_figures
 
 JOB_COLOURS = {"queued": "info", "running": "warning", "succeeded": "success", "failed": "danger"}
 TASK_COLOURS = {"READY": "info", "RUNNING": "warning", "SUCCESSFUL": "success", "FAILED": "danger"}
-EMAIL_COLOURS = {"pending": "info", "sent": "success", "failed": "danger"}
+EMAIL_COLOURS = {"pending": "info", "sending": "warning", "sent": "success", "failed": "danger"}
 
 
 def organizers_only(request) -> bool:
