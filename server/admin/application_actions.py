@@ -5,13 +5,8 @@ Only moves to another status are offered ("Mark new" is not on a new application
 asks again on every path, since the volunteer hears of it.
 """
 
-from urllib.parse import urlencode
-
-from django.urls import reverse
-from unfold.decorators import action
-
 from server import services
-from server.admin.actions import Confirmation, confirmed_row_action
+from server.admin.actions import Confirmation, status_actions
 from server.models import Application
 
 Status = Application.Status
@@ -40,39 +35,19 @@ def confirmation_for(status) -> Confirmation:
 
 def _make(status) -> dict:
     label = Status(status).label.lower()
-    confirmation = confirmation_for(status)
-    confirm = status in CONFIRM
-
-    def selected(self, request, queryset):
-        if confirm:
-            page = self.confirm_bulk(request, queryset, confirmation)
-            if page is not None:
-                return page
-        self.set_status(request, queryset, status)
-
-    def row(self, request, obj, form):
-        self.set_status(request, [obj], status)
-
-    def submit(self, request, obj):
-        change_url = self.change_url(obj)
-        if confirm:  # saved; now ask, then come back to the page
-            url = reverse(f"admin:server_application_mark_{status.value}", args=[obj.pk])
-            self.then_go_to(request, f"{url}?{urlencode({'next': change_url})}")
-            return
-        self.set_status(request, [obj], status)
-        self.then_go_to(request, change_url)
-
-    selected.__name__ = f"mark_selected_{status.value}"
-    row.__name__ = f"mark_{status.value}"
-    submit.__name__ = f"mark_{status.value}_submit"
-    button = f"Mark {label}" + ("…" if confirm else "")
-    return {
-        selected.__name__: action(selected, description=f"Mark selected as {label}", permissions=["change"]),
-        row.__name__: confirmed_row_action(
-            name=status.value, description=button, confirmation=confirmation, icon=ICONS.get(status)
-        )(row),
-        submit.__name__: action(submit, description=button, permissions=["change"], icon=ICONS.get(status)),
-    }
+    return status_actions(
+        url_name=f"admin:server_application_mark_{status.value}",
+        bulk_name=f"mark_selected_{status.value}",
+        row_name=f"mark_{status.value}",
+        submit_name=f"mark_{status.value}_submit",
+        path=status.value,
+        confirmation=confirmation_for(status),
+        final=status in CONFIRM,
+        apply=lambda self, request, rows: self.set_status(request, rows, status),
+        bulk_description=f"Mark selected as {label}",
+        button=f"Mark {label}",
+        icon=ICONS.get(status),
+    )
 
 
 class ApplicationActionsMixin:

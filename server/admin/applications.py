@@ -63,6 +63,7 @@ class ApplicationAdmin(ApplicationActionsMixin, HistoryAdmin):
     add_fields = ["opportunity", "volunteer", "status", "source", "message", "internal_notes"]
     applicant_fields = [
         "volunteer_link",
+        "applicant_name",  # the name given when applying (the stored name may differ)
         "volunteer_email_link",
         "message",
         "volunteer_skills",

@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.db import models
 from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm, SelectableFieldsExportForm
@@ -16,18 +15,20 @@ from unfold.views import ChangeList
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from server.admin.actions import ConfirmedActionsMixin
+from server.admin.imports import ImportJobMixin
 from server.models.fields import MinuteOfDayField
 from server.models.validators import bound_messages
 from server.services import ServiceError
+from server.tabular.formats import FORMATS
 
 
-class BaseAdmin(ConfirmedActionsMixin, ModelAdmin, ImportExportModelAdmin):
-    """Unfold look, Unfold-styled import/export, POST-only confirmed actions (server.admin.actions),
-    and a real 404 for rows out of scope."""
+class BaseAdmin(ImportJobMixin, ConfirmedActionsMixin, ModelAdmin, ImportExportModelAdmin):
+    """Unfold look, Unfold-styled import/export (as background jobs), POST-only confirmed actions
+    (server.admin.actions), and a real 404 for rows out of scope."""
 
     resource_classes = []  # set on admins of models with a CSV kind (server/resources.py)
-    import_formats = [CSV, XLSX, JSON]
-    export_formats = [CSV, XLSX, JSON]
+    # Streaming, bounded import; BOM'd CSV and typed XLSX export (server/tabular/formats.py).
+    import_formats = export_formats = FORMATS
     import_form_class = ImportForm
     export_form_class = ExportForm
     export_form_class_selectable = SelectableFieldsExportForm

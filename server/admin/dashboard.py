@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 
+from server.admin.background import tasks_card
 from server.admin.filters import who_applied
 from server.models import Application, CommunityOfPractice, Opportunity, Volunteer
 from server.permissions import applications_managed_by, can_see_all_projects
@@ -262,7 +263,15 @@ def stale_postings_panel(board):
     }
 
 
-PANELS = [first_run_panel, open_per_community_panel, stale_postings_panel]
+def background_panel(board):
+    """Failed and queued tasks, for Organizers only (server/admin/background.py)."""
+    card = tasks_card(board.request.user)
+    if card is None:
+        return None
+    return {"title": "Background work", "template": "admin/server/tasks_card.html", "tasks_card": card}
+
+
+PANELS = [first_run_panel, open_per_community_panel, background_panel, stale_postings_panel]
 
 
 def dashboard_callback(request, context):

@@ -16,7 +16,7 @@ from server.admin.filters import (
     VolunteerSkillLevelFilter,
 )
 from server.admin.matching import TopOpportunitiesMixin
-from server.admin.schedules import WeeklyScheduleField, help_text, schedule_text
+from server.admin.schedules import ScheduleFormMixin, WeeklyScheduleField, help_text, schedule_text
 from server.models import Application, Volunteer, VolunteerSkill
 from server.permissions import applications_managed_by
 from server.resources import VolunteerResource
@@ -49,7 +49,7 @@ class VolunteerSkillInline(TabularInline):
 AVAILABILITY_EXAMPLE = "Mon 18:00-20:00; Wed 09:00-12:30"
 
 
-class VolunteerForm(forms.ModelForm):
+class VolunteerForm(ScheduleFormMixin, forms.ModelForm):
     """The volunteer's fields plus their whole week of availability as one text field."""
 
     weekly_availability = WeeklyScheduleField(
@@ -62,10 +62,7 @@ class VolunteerForm(forms.ModelForm):
         model = Volunteer
         fields = []  # the admin's fieldsets choose them (and its formfield_for_dbfield builds them)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and "weekly_availability" in self.fields:
-            self.initial["weekly_availability"] = schedule_text(s.slot for s in self.instance.availability.all())
+    schedule_field, schedule_related = "weekly_availability", "availability"
 
 
 class VolunteerApplicationInline(TabularInline):

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from server import services
 from server.api import serializers
+from server.api.caching import PublicReadCaching
 from server.api.exceptions import as_drf_validation_error
 from server.api.filters import OpportunityFilter, RoleFilter, SkillFilter
 from server.api.parsers import JSONParser
@@ -25,6 +26,7 @@ from server.api.validation import RejectNulCharacters
 from server.matching import rank_opportunities
 from server.models import CommunityOfPractice, MeetingTime, Opportunity, Project, Role, Skill
 from server.permissions import manages_project, opportunities_managed_by
+from server.tasks.status import queue_figures
 
 
 @contextmanager
@@ -65,7 +67,13 @@ class StableOrderingFilter(filters.OrderingFilter):
                 str,
                 enum=["published_at", "-published_at", "min_hours_per_week", "-min_hours_per_week"],
                 description="Sort order (default: newest published first).",
-            )
+            ),
+            # django-filter's bounds do not reach the schema: say them, as the filter refuses others.
+            OpenApiParameter(
+                "max_hours",
+                {"type": "number", "minimum": 0, "maximum": 168},
+                description="Only opportunities asking at most this many hours per week.",
+            ),
         ],
     ),
     retrieve=extend_schema(summary="One opportunity", description="404 for anything the caller may not see."),
@@ -91,7 +99,7 @@ class StableOrderingFilter(filters.OrderingFilter):
         description="Organizers, and project managers for the projects they manage (404 for any other row).",
     ),
 )
-class OpportunityViewSet(RejectNulCharacters, viewsets.ModelViewSet):
+class OpportunityViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ModelViewSet):
     serializer_class = serializers.OpportunitySerializer
     permission_classes = [ReadAnyoneWriteStaff]
     filter_backends = [*viewsets.ModelViewSet.filter_backends, filters.SearchFilter, StableOrderingFilter]
@@ -154,21 +162,21 @@ class OpportunityViewSet(RejectNulCharacters, viewsets.ModelViewSet):
     list=extend_schema(summary="List communities of practice"),
     retrieve=extend_schema(summary="One community of practice"),
 )
-class CommunityViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
+class CommunityViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = CommunityOfPractice.objects.order_by("name")
     serializer_class = serializers.CommunitySerializer
     lookup_field = "slug"
 
 
 @extend_schema_view(list=extend_schema(summary="List roles"), retrieve=extend_schema(summary="One role"))
-class RoleViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
+class RoleViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = Role.objects.select_related("community_of_practice").order_by("title", "community_of_practice__name")
     serializer_class = serializers.RoleSerializer
     filterset_class = RoleFilter
 
 
 @extend_schema_view(list=extend_schema(summary="List skills"), retrieve=extend_schema(summary="One skill"))
-class SkillViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
+class SkillViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = Skill.objects.prefetch_related(
         Prefetch("communities_of_practice", queryset=CommunityOfPractice.objects.order_by("name"))
     ).order_by("name")
@@ -179,7 +187,7 @@ class SkillViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="List projects"), retrieve=extend_schema(summary="One project"))
-class ProjectViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = Project.objects.prefetch_related(
         Prefetch("meeting_times", queryset=MeetingTime.objects.order_by("weekday", "start", "end"))
     ).order_by("name")
@@ -227,7 +235,11 @@ class MatchView(RejectNulCharacters, APIView):
 
     @extend_schema(
         summary="Best open opportunities for a volunteer's answers",
-        description='Scores as in DESIGN.md "Matching"; best first, ties newest first. Nothing is stored.',
+        description=(
+            'Scores as in DESIGN.md "Matching"; best first, ties newest first. Postings that list skills '
+            "come back only when the volunteer holds one of them, so fewer than `limit` results may come "
+            "back. Each result explains its `breakdown` in words in `explanation`. Nothing is stored."
+        ),
         request=serializers.MatchRequestSerializer,
         responses={200: serializers.MatchResultsSerializer},
     )
@@ -276,7 +288,10 @@ class TokenView(RejectNulCharacters, APIView):
 
 
 class HealthView(APIView):
-    """For load balancers and `docker compose`: is the app up and can it reach its database?"""
+    """For load balancers and `docker compose`: is the app up and can it reach its database?
+
+    Also how many tasks wait and for how long; a busy queue is reported, never a failure.
+    """
 
     authentication_classes = []
     permission_classes = []
@@ -300,4 +315,9 @@ class HealthView(APIView):
                 {"status": "error", "database": "unavailable", "version": settings.VERSION},
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
-        return Response({"status": "ok", "database": "ok", "version": settings.VERSION})
+        try:
+            figures = queue_figures()
+        except DatabaseError:  # e.g. the worker's tables are not migrated yet: still healthy
+            figures = {"queued": 0, "oldest_seconds": 0}
+        tasks = {"queued": figures["queued"], "oldest_seconds": figures["oldest_seconds"]}
+        return Response({"status": "ok", "database": "ok", "version": settings.VERSION, "tasks": tasks})

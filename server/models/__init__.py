@@ -1,6 +1,9 @@
 from server.models.applications import Application
 from server.models.catalog import CommunityOfPractice, Role, Skill
 from server.models.choices import ExperienceLevel, Weekday
+from server.models.email import OutboundEmail
+from server.models.imports import ImportJob, ImportUpload
+from server.models.matching import MatchChange
 from server.models.opportunities import Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
 from server.models.projects import MeetingTime, Project
 from server.models.users import User
@@ -11,8 +14,12 @@ __all__ = [
     "AvailabilitySlot",
     "CommunityOfPractice",
     "ExperienceLevel",
+    "ImportJob",
+    "ImportUpload",
+    "MatchChange",
     "MeetingTime",
     "Opportunity",
+    "OutboundEmail",
     "OpportunitySkill",
     "PreferredSkill",
     "Project",
