@@ -44,7 +44,7 @@ def test_applicant_moved_new_contacted_onboarded_with_notes_kept(page):
     # A readable header: the breadcrumb names the application; the applicant is all there.
     expect(page.locator("h1, nav").get_by_text(str(application), exact=False).first).to_be_visible()
     expect(page.locator(f'a[href="mailto:{application.volunteer.email}"]')).to_be_visible()
-    expect(page.get_by_text("out of 100 for this opportunity").or_(page.get_by_text("No score:"))).to_be_visible()
+    expect(page.get_by_text("out of 100 for this opportunity").or_(page.get_by_text("No match:"))).to_be_visible()
     expect(page.get_by_role("button", name="Mark new")).to_have_count(0)
     snap(page, "application_change_new")
 
