@@ -9,7 +9,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_days, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -136,6 +136,18 @@ EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(env_str("DJANGO_EMAIL_TIMEOUT", "10"))
 
 VERSION = "1.0.0"
+
+# --- Applicant follow-through (server/followthrough) ---------------------------------------
+# Absolute base of the links in emails (no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Days after an application arrives at which its managers are reminded while it is still new:
+# the first mark reminds the managers, the last one the managers with the Organizers in copy.
+APPLICATION_REMINDER_DAYS = env_days("APPLICATION_REMINDER_DAYS", "3,7")
+# An organisation's own email wording: templates here (e.g. emails/application_status.txt)
+# are found before the built-in ones under server/templates.
+EMAIL_TEMPLATES_DIR = env_str("EMAIL_TEMPLATES_DIR", "")
+if EMAIL_TEMPLATES_DIR:
+    TEMPLATES[0]["DIRS"].insert(0, Path(EMAIL_TEMPLATES_DIR))
 
 # --- Production hardening -------------------------------------------------------------
 # Secure by default once debug is off, so `check --deploy` is clean with only the secret key

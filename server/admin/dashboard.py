@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from server.admin.followthrough import dashboard_response_card
 from server.models import Application, Opportunity, Volunteer
 from server.permissions import applications_managed_by, can_see_all_projects
 
@@ -155,6 +156,7 @@ def dashboard_callback(request, context):
                 ],
             },
             "stale_count": len(figures["stale"]),
+            "response": dashboard_response_card(request.user),
             "stale_after_days": STALE_AFTER_DAYS,
         }
     )

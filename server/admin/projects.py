@@ -11,6 +11,7 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownF
 from unfold.decorators import display
 
 from server.admin.base import BaseAdmin, HistoryAdmin
+from server.admin.followthrough import project_response_card
 from server.models import MeetingTime, Opportunity, Project
 from server.permissions import can_see_all_projects, manages_project, meeting_times_managed_by, projects_managed_by
 from server.resources import ProjectResource
@@ -59,6 +60,13 @@ class ProjectAdmin(HistoryAdmin):
         ("Team", {"fields": ["timezone", "managers", "created_at", "updated_at"]}),
     ]
     inlines = [MeetingTimeInline]
+    change_form_outer_after_template = "admin/server/project_response_figures.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        project = self.get_object(request, object_id)
+        if project is not None:
+            extra_context = {**(extra_context or {}), "response": project_response_card(request.user, project)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return (
