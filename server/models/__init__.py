@@ -1,6 +1,7 @@
 from server.models.applications import Application
 from server.models.catalog import CommunityOfPractice, Role, Skill
 from server.models.choices import ExperienceLevel, Weekday
+from server.models.email import OutboundEmail
 from server.models.opportunities import Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
 from server.models.projects import MeetingTime, Project
 from server.models.users import User
@@ -13,6 +14,7 @@ __all__ = [
     "ExperienceLevel",
     "MeetingTime",
     "Opportunity",
+    "OutboundEmail",
     "OpportunitySkill",
     "PreferredSkill",
     "Project",
