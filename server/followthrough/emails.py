@@ -77,7 +77,7 @@ def _context(application: Application) -> dict:
         "project": opportunity.project,
         "volunteer": application.volunteer,
         # The name the applicant typed (an anonymous call never renames a stored volunteer).
-        "applicant_name": getattr(application, "applicant_name", "") or application.volunteer.name,
+        "applicant_name": application.applicant_name or application.volunteer.name,
         "reminder_days": list(settings.APPLICATION_REMINDER_DAYS),
     }
 
