@@ -66,7 +66,13 @@ class StableOrderingFilter(filters.OrderingFilter):
                 str,
                 enum=["published_at", "-published_at", "min_hours_per_week", "-min_hours_per_week"],
                 description="Sort order (default: newest published first).",
-            )
+            ),
+            # django-filter's bounds do not reach the schema: say them, as the filter refuses others.
+            OpenApiParameter(
+                "max_hours",
+                {"type": "number", "minimum": 0, "maximum": 168},
+                description="Only opportunities asking at most this many hours per week.",
+            ),
         ],
     ),
     retrieve=extend_schema(summary="One opportunity", description="404 for anything the caller may not see."),
@@ -228,7 +234,11 @@ class MatchView(RejectNulCharacters, APIView):
 
     @extend_schema(
         summary="Best open opportunities for a volunteer's answers",
-        description='Scores as in DESIGN.md "Matching"; best first, ties newest first. Nothing is stored.',
+        description=(
+            'Scores as in DESIGN.md "Matching"; best first, ties newest first. Postings that list skills '
+            "come back only when the volunteer holds one of them, so fewer than `limit` results may come "
+            "back. Each result explains its `breakdown` in words in `explanation`. Nothing is stored."
+        ),
         request=serializers.MatchRequestSerializer,
         responses={200: serializers.MatchResultsSerializer},
     )

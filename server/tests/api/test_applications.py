@@ -46,7 +46,7 @@ def managers_email():
 
 
 def test_an_anonymous_application_never_changes_an_existing_volunteer(
-    api, opportunity, django_capture_on_commit_callbacks, run_tasks
+    api, opportunity, django_capture_on_commit_callbacks, run_tasks, organizer_client
 ):
     # Anyone may post anyone's email: the volunteer's stored fields stay as staff left them,
     # and the name and message given stay with the application.
@@ -64,6 +64,9 @@ def test_an_anonymous_application_never_changes_an_existing_volunteer(
     body = managers_email().body
     assert 'Known volunteer: already in the volunteer pool as "A. Silva".' in body
     assert "Mallory <ana@example.com> applied" in body
+    # Staff see both: the volunteer as stored, the name given on the application.
+    page = organizer_client.get(f"/admin/server/application/{application.pk}/change/").content.decode()
+    assert "Mallory" in page and "A. Silva" in page
 
 
 def test_a_new_volunteer_gets_the_name_given(api, opportunity, django_capture_on_commit_callbacks, run_tasks):

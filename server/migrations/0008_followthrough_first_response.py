@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('server', '0005_tasks_outbound_email'),
-        ('server', '0006_merge_rules_abuse'),
+        ('server', '0007_merge_matching'),
     ]
 
     operations = [
