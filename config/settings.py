@@ -306,6 +306,11 @@ LOGGING = {
 
 
 # --- Admin (django-unfold) ----------------------------------------------------------------
+# A sign-in at /admin/login/ without ?next= lands on the dashboard (Django's default is /accounts/profile/).
+LOGIN_REDIRECT_URL = "admin:index"
+LOGIN_URL = "admin:login"
+
+
 def _can(permission):
     """Sidebar items show only to those who may open the page (the page itself still checks)."""
     return lambda request: request.user.has_perm(permission)
@@ -317,6 +322,12 @@ def _admin_link(name):
     return reverse_lazy(f"admin:{name}")
 
 
+def _static(path):
+    from django.templatetags.static import static
+
+    return static(path)
+
+
 def _model_link(model):
     return _admin_link(f"{model.replace('.', '_')}_changelist")
 
@@ -326,6 +337,11 @@ UNFOLD = {
     "SITE_HEADER": "Civic Tech Jobs",
     "SITE_SUBHEADER": "Volunteer opportunities",
     "SITE_SYMBOL": "volunteer_activism",
+    # Icon names are not read aloud by screen readers (server/static/server/admin-a11y.js).
+    "SCRIPTS": [lambda request: _static("server/admin-a11y.js")],
+    "SITE_FAVICONS": [
+        {"rel": "icon", "type": "image/svg+xml", "href": lambda request: _static("server/favicon.svg")},
+    ],
     "SITE_URL": "/admin/",
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "server.admin.dashboard.environment_callback",

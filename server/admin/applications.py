@@ -1,13 +1,11 @@
 """Applications: who applied to what, and how far along they are."""
 
 from django.contrib import admin
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from unfold.contrib.filters.admin import AutocompleteSelectFilter, ChoicesDropdownFilter, RelatedDropdownFilter
-from unfold.decorators import action, display
+from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
-from server import services
+from server.admin.application_actions import ApplicationActionsMixin
 from server.admin.base import HistoryAdmin
 from server.admin.filters import DayRangeFilter
 from server.models import Application
@@ -27,37 +25,8 @@ APPLICATION_COLOURS = {
 }
 
 
-def _status_actions():
-    """One bulk and one row action per application status, all through services.application_set_status."""
-    bulk, row = {}, {}
-    for status in Status:
-
-        def bulk_action(self, request, queryset, status=status):
-            self._set_status(request, queryset, status)
-
-        def row_action(self, request, object_id, status=status):
-            self.refuse_cross_site(request)
-            application = self.get_scoped_object_or_404(request, object_id)
-            self._set_status(request, [application], status)
-            url = reverse("admin:server_application_change", args=[application.pk])
-            return HttpResponseRedirect(request.headers.get("referer") or url)
-
-        bulk_action.__name__ = f"mark_selected_{status.value}"
-        row_action.__name__ = f"mark_{status.value}"
-        bulk[bulk_action.__name__] = action(
-            bulk_action, description=f"Mark selected as {status.label.lower()}", permissions=["change"]
-        )
-        row[row_action.__name__] = action(
-            row_action, description=f"Mark {status.label.lower()}", permissions=["change"], url_path=status.value
-        )
-    return bulk, row
-
-
-_BULK, _ROW = _status_actions()
-
-
 @admin.register(Application)
-class ApplicationAdmin(HistoryAdmin):
+class ApplicationAdmin(ApplicationActionsMixin, HistoryAdmin):
     resource_classes = [ApplicationResource]
     list_display = ["volunteer_name", "volunteer_email", "opportunity_title", "project", "status_label", "source",
                     "created_at"]
@@ -86,9 +55,8 @@ class ApplicationAdmin(HistoryAdmin):
     ]
     show_full_result_count = False
     paginator = InfinitePaginator
-    actions = list(_BULK)
-    actions_row = list(_ROW)
-    actions_detail = list(_ROW)
+    change_form_template = "admin/server/change_form.html"
+    status_colours = APPLICATION_COLOURS
 
     def get_queryset(self, request):
         return applications_managed_by(request.user, super().get_queryset(request)).select_related(
@@ -128,17 +96,3 @@ class ApplicationAdmin(HistoryAdmin):
     @display(description="Status", ordering="status", label=APPLICATION_COLOURS)
     def status_label(self, obj):
         return obj.status, obj.get_status_display()
-
-    def _set_status(self, request, applications, status):
-        self.apply_to_each(
-            request,
-            applications,
-            lambda row: services.application_set_status(application=row, status=status, by=request.user),
-            verb=f"Marked as {Status(status).label.lower()}:",
-            noun_plural="applications",
-        )
-
-
-# The status actions are generated above, one per status; attach them as methods.
-for _name, _method in {**_BULK, **_ROW}.items():
-    setattr(ApplicationAdmin, _name, _method)

@@ -1,5 +1,6 @@
 """Volunteers: the pool organisers curate and project managers recruit from (read-only for them)."""
 
+from django import forms
 from django.contrib import admin
 from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import (
@@ -11,9 +12,11 @@ from unfold.contrib.filters.admin import (
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
+from server import services
 from server.admin.base import HistoryAdmin
 from server.admin.matching import TopOpportunitiesMixin
-from server.models import Application, AvailabilitySlot, Volunteer, VolunteerSkill
+from server.admin.schedules import WeeklyScheduleField, help_text, schedule_text
+from server.models import Application, Volunteer, VolunteerSkill
 from server.permissions import applications_managed_by
 from server.resources import VolunteerResource
 
@@ -30,12 +33,26 @@ class VolunteerSkillInline(TabularInline):
         return super().get_queryset(request).select_related("skill")
 
 
-class AvailabilityInline(TabularInline):
-    model = AvailabilitySlot
-    fields = ["weekday", "start", "end"]
-    extra = 0
-    tab = True
-    verbose_name_plural = "availability (volunteer's time zone)"
+AVAILABILITY_EXAMPLE = "Mon 18:00-20:00; Wed 09:00-12:30"
+
+
+class VolunteerForm(forms.ModelForm):
+    """The volunteer's fields plus their whole week of availability as one text field."""
+
+    weekly_availability = WeeklyScheduleField(
+        label="Weekly availability",
+        example=AVAILABILITY_EXAMPLE,
+        help_text=help_text(whose="volunteer's", example=AVAILABILITY_EXAMPLE),
+    )
+
+    class Meta:
+        model = Volunteer
+        fields = []  # the admin's fieldsets choose them (and its formfield_for_dbfield builds them)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "weekly_availability" in self.fields:
+            self.initial["weekly_availability"] = schedule_text(s.slot for s in self.instance.availability.all())
 
 
 class VolunteerApplicationInline(TabularInline):
@@ -88,11 +105,33 @@ class VolunteerAdmin(TopOpportunitiesMixin, HistoryAdmin):
         (None, {"fields": ["name", "email", "status"]}),
         (
             "Interests",
-            {"fields": ["community_of_practice", "roles", "experience_level", "max_hours_per_week", "timezone"]},
+            {
+                "fields": [
+                    "community_of_practice",
+                    "roles",
+                    "experience_level",
+                    "max_hours_per_week",
+                    "timezone",
+                    "weekly_availability",
+                ]
+            },
         ),
         ("Notes", {"fields": ["notes", "people_depot_id", "created_at", "updated_at"]}),
     ]
-    inlines = [VolunteerSkillInline, AvailabilityInline, VolunteerApplicationInline]
+    inlines = [VolunteerSkillInline, VolunteerApplicationInline]
+    form = VolunteerForm
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "weekly_availability" in form.fields:
+            services.volunteer_set_availability(
+                volunteer=form.instance, slots=form.cleaned_data["weekly_availability"]
+            )
+
+    @display(description="Weekly availability")
+    def weekly_availability(self, obj):
+        """What a reader (a project manager) sees in place of the field."""
+        return schedule_text(slot.slot for slot in obj.availability.all()) or "—"
 
     @display(description="Status", ordering="status", label={"active": "success", "inactive": ""})
     def status_label(self, obj):
