@@ -5,6 +5,7 @@ from unfold.contrib.filters.admin import AutocompleteSelectFilter, ChoicesDropdo
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
+from server import services
 from server.admin.application_actions import ApplicationActionsMixin
 from server.admin.base import HistoryAdmin
 from server.admin.filters import DayRangeFilter
@@ -70,6 +71,14 @@ class ApplicationAdmin(ApplicationActionsMixin, HistoryAdmin):
 
     def in_scope(self, request, obj):
         return manages_project(request.user, obj.opportunity.project)
+
+    def save_model(self, request, obj, form, change):
+        """A status picked in the form moves through the service too (first response, email)."""
+        if not (change and "status" in form.changed_data):
+            return super().save_model(request, obj, form, change)
+        status, obj.status = obj.status, form.initial["status"]
+        super().save_model(request, obj, form, change)
+        services.application_set_status(application=obj, status=status, by=request.user)
 
     def get_readonly_fields(self, request, obj=None):
         # Who applied to what does not change after the fact; the status and notes do.
