@@ -4,7 +4,9 @@ Django template (no JavaScript) with the application's status and a Withdraw but
 GET never changes anything (mail scanners open links); withdrawing is a POST with Django's
 CSRF token, through services.application_withdraw (the API's rule too), then a redirect back
 to the page. Any bad, tampered or expired token is the same 404. The page is never cached and
-sends no Referer, since its URL is the volunteer's credential.
+sends its URL as Referer to no other site (Referrer-Policy same-origin; "no-referrer" would
+make browsers send `Origin: null` and fail the CSRF check of the Withdraw form), since its URL
+is the volunteer's credential.
 """
 
 from django.contrib import messages
@@ -54,6 +56,6 @@ def application_page(request, token):
         "can_withdraw": application.status in WITHDRAWABLE,
     }
     response = render(request, "followthrough/application.html", context)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex"
     return response
