@@ -126,6 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = ORG_TIME_ZONE
 USE_I18N = True
+# One date format everywhere in the admin (ISO, like the CSV files): config/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -346,6 +348,8 @@ UNFOLD = {
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "server.admin.dashboard.environment_callback",
     "DASHBOARD_CALLBACK": "server.admin.dashboard.dashboard_callback",
+    # Status tabs above the opportunity and application lists (drafts one click away).
+    "TABS": "server.admin.filters.status_tabs",
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,
@@ -412,6 +416,30 @@ UNFOLD = {
                         "icon": "psychology",
                         "link": _model_link("server.skill"),
                         "permission": _can("server.view_skill"),
+                    },
+                ],
+            },
+            {
+                "title": "Background work",
+                "items": [
+                    {
+                        "title": "Import jobs",
+                        "icon": "upload_file",
+                        "link": _model_link("server.importjob"),
+                        "permission": "server.admin.background.organizers_only",
+                    },
+                    {
+                        "title": "Task results",
+                        "icon": "task_alt",
+                        "link": _model_link("django_tasks_database.dbtaskresult"),
+                        "badge": "server.admin.background.failed_tasks_badge",
+                        "permission": "server.admin.background.organizers_only",
+                    },
+                    {
+                        "title": "Emails",
+                        "icon": "mail",
+                        "link": _model_link("server.outboundemail"),
+                        "permission": "server.admin.background.organizers_only",
                     },
                 ],
             },
@@ -496,3 +524,7 @@ SPECTACULAR_SETTINGS = {
 # server.export_<model> (see server/models/choices.py); only Organizers hold the import ones.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+
+# Public API reads (server/api/caching.py): how long a proxy or CDN may keep an anonymous
+# answer (Cache-Control: public, max-age), and the shared response cache on Django's cache.
+API_CACHE_MAX_AGE = env_int("DJANGO_API_CACHE_MAX_AGE", 60)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -184,3 +185,51 @@ class ConfirmedActionsMixin:
     def row_action_allowed(self, obj, action_name: str) -> bool:
         """Whether the row "⋯" menu offers `action_name` for `obj`; admins narrow it by status."""
         return True
+
+
+def status_actions(
+    *,
+    url_name: str,
+    bulk_name: str,
+    row_name: str,
+    submit_name: str,
+    path: str,
+    confirmation: Confirmation,
+    final: bool,
+    apply: Callable,
+    bulk_description: str,
+    button: str,
+    icon: str | None = None,
+) -> dict:
+    """The three doors of one status change, as ModelAdmin methods: the bulk action
+    (`bulk_name`), the confirmed row URL `<id>/<path>/` (`row_name`, reversed as `url_name`)
+    and the change page's button (`submit_name`). `apply(admin, request, rows, form)` makes the
+    change, with the confirmation's cleaned form when one was asked (else None); when `final`,
+    every door asks first (the button saves the edits, then asks)."""
+
+    def selected(self, request, queryset):
+        if final:
+            page = self.confirm_bulk(request, queryset, confirmation)
+            if page is not None:
+                return page
+        apply(self, request, queryset, getattr(request, "confirmation_form", None))
+
+    def row(self, request, obj, form):
+        apply(self, request, [obj], form)
+
+    def submit(self, request, obj):
+        change_url = self.change_url(obj)
+        if final:  # saved; now ask, then come back to the page
+            url = reverse(url_name, args=[obj.pk])
+            self.then_go_to(request, f"{url}?{urlencode({'next': change_url})}")
+            return
+        apply(self, request, [obj], None)
+        self.then_go_to(request, change_url)
+
+    selected.__name__, row.__name__, submit.__name__ = bulk_name, row_name, submit_name
+    label = button + ("…" if final else "")
+    return {
+        bulk_name: action(selected, description=bulk_description, permissions=["change"], icon=icon),
+        row_name: confirmed_row_action(name=path, description=label, confirmation=confirmation, icon=icon)(row),
+        submit_name: action(submit, description=label, permissions=["change"], icon=icon),
+    }

@@ -7,15 +7,11 @@ about (contacted, interviewing, onboarded, declined) asks on every path too, wit
 `StatusEmailForm`: a personal note for the email, or no email for this change.
 """
 
-from urllib.parse import urlencode
-
 from django import forms
-from django.urls import reverse
-from unfold.decorators import action
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldBooleanSwitchWidget
 
 from server import services
-from server.admin.actions import Confirmation, ConfirmForm, confirmed_row_action
+from server.admin.actions import Confirmation, ConfirmForm, status_actions
 from server.followthrough.emails import NOTE_MAX_LENGTH, VOLUNTEER_TOLD
 from server.models import Application
 
@@ -23,7 +19,7 @@ Status = Application.Status
 
 # Statuses a person confirms before moving to (server.admin.actions asks on every path).
 CONFIRM = {Status.DECLINED}
-# Statuses whose confirmation asks for the volunteer's email (server.followthrough).
+# Statuses whose every path asks first, for the volunteer's email (server.followthrough).
 ASK = CONFIRM | set(VOLUNTEER_TOLD)
 
 
@@ -77,39 +73,19 @@ def confirmation_for(status) -> Confirmation:
 
 def _make(status) -> dict:
     label = Status(status).label.lower()
-    confirmation = confirmation_for(status)
-    confirm = status in ASK
-
-    def selected(self, request, queryset):
-        if confirm:
-            page = self.confirm_bulk(request, queryset, confirmation)
-            if page is not None:
-                return page
-        self.set_status(request, queryset, status, form=getattr(request, "confirmation_form", None))
-
-    def row(self, request, obj, form):
-        self.set_status(request, [obj], status, form=form)
-
-    def submit(self, request, obj):
-        change_url = self.change_url(obj)
-        if confirm:  # saved; now ask, then come back to the page
-            url = reverse(f"admin:server_application_mark_{status.value}", args=[obj.pk])
-            self.then_go_to(request, f"{url}?{urlencode({'next': change_url})}")
-            return
-        self.set_status(request, [obj], status)
-        self.then_go_to(request, change_url)
-
-    selected.__name__ = f"mark_selected_{status.value}"
-    row.__name__ = f"mark_{status.value}"
-    submit.__name__ = f"mark_{status.value}_submit"
-    button = f"Mark {label}" + ("…" if confirm else "")
-    return {
-        selected.__name__: action(selected, description=f"Mark selected as {label}", permissions=["change"]),
-        row.__name__: confirmed_row_action(
-            name=status.value, description=button, confirmation=confirmation, icon=ICONS.get(status)
-        )(row),
-        submit.__name__: action(submit, description=button, permissions=["change"], icon=ICONS.get(status)),
-    }
+    return status_actions(
+        url_name=f"admin:server_application_mark_{status.value}",
+        bulk_name=f"mark_selected_{status.value}",
+        row_name=f"mark_{status.value}",
+        submit_name=f"mark_{status.value}_submit",
+        path=status.value,
+        confirmation=confirmation_for(status),
+        final=status in ASK,
+        apply=lambda self, request, rows, form: self.set_status(request, rows, status, form),
+        bulk_description=f"Mark selected as {label}",
+        button=f"Mark {label}",
+        icon=ICONS.get(status),
+    )
 
 
 class ApplicationActionsMixin:

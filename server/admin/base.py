@@ -15,15 +15,16 @@ from unfold.views import ChangeList
 from unfold.widgets import UnfoldAdminTextInputWidget
 
 from server.admin.actions import ConfirmedActionsMixin
+from server.admin.imports import ImportJobMixin
 from server.models.fields import MinuteOfDayField
 from server.models.validators import bound_messages
 from server.services import ServiceError
 from server.tabular.formats import FORMATS
 
 
-class BaseAdmin(ConfirmedActionsMixin, ModelAdmin, ImportExportModelAdmin):
-    """Unfold look, Unfold-styled import/export, POST-only confirmed actions (server.admin.actions),
-    and a real 404 for rows out of scope."""
+class BaseAdmin(ImportJobMixin, ConfirmedActionsMixin, ModelAdmin, ImportExportModelAdmin):
+    """Unfold look, Unfold-styled import/export (as background jobs), POST-only confirmed actions
+    (server.admin.actions), and a real 404 for rows out of scope."""
 
     resource_classes = []  # set on admins of models with a CSV kind (server/resources.py)
     # Streaming, bounded import; BOM'd CSV and typed XLSX export (server/tabular/formats.py).
@@ -35,6 +36,8 @@ class BaseAdmin(ConfirmedActionsMixin, ModelAdmin, ImportExportModelAdmin):
     warn_unsaved_form = True
     list_filter_submit = True
     list_per_page = 50
+    # Every list says which filters and search are in effect (server/admin/filters.py).
+    list_before_template = "admin_lists/active_filters.html"
 
     def in_scope(self, request, obj) -> bool:
         """Whether the user may work on this row; admins of scoped models override it."""

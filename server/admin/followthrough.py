@@ -30,6 +30,8 @@ def _card(applications, *, awaiting_href: str, now=None) -> dict:
     median_hours = figures.median_hours_to_first_response
     return {
         "chart_title": f"Applications of the last {WINDOW_DAYS} days: how far they got",
+        "window_days": WINDOW_DAYS,
+        "has_funnel": figures.funnel[0][1] > 0,  # no chart of zeros: an empty state says so
         "figures": figures,
         "kpis": [
             {

@@ -5,17 +5,17 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
 from unfold.admin import TabularInline
-from unfold.contrib.filters.admin import (
-    AutocompleteSelectFilter,
-    ChoicesDropdownFilter,
-    RangeNumericFilter,
-    RelatedDropdownFilter,
-)
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeNumericFilter
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
 from server.admin.base import HistoryAdmin
-from server.admin.filters import DayRangeFilter
+from server.admin.filters import (
+    DayRangeFilter,
+    OpportunitySkillLevelFilter,
+    ScopedAutocompleteSelectFilter,
+    ScopedRelatedDropdownFilter,
+)
 from server.admin.matching import TopVolunteersMixin
 from server.admin.opportunity_actions import OpportunityActionsMixin
 from server.admin.scoping import ManagedProjectInlineMixin
@@ -108,8 +108,19 @@ class PreferredSkillInline(SkillRequirementInline):
     verbose_name_plural = "preferred skills"
 
 
+class ApplicationInlineForm(forms.ModelForm):
+    """Who applied does not change after the fact: an existing row's volunteer is disabled (so a
+    posted value is ignored, not just hidden); only a new row picks its volunteer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "volunteer" in self.fields:
+            self.fields["volunteer"].disabled = True
+
+
 class OpportunityApplicationInline(TabularInline):
     model = Application
+    form = ApplicationInlineForm
     fields = ["volunteer", "status", "source", "created_at"]
     readonly_fields = ["source", "created_at"]
     autocomplete_fields = ["volunteer"]
@@ -139,15 +150,20 @@ class OpportunityAdmin(OpportunityActionsMixin, TopVolunteersMixin, HistoryAdmin
     list_select_related = ["project", "role__community_of_practice"]
     list_filter = [
         ("status", ChoicesDropdownFilter),
-        ("role__community_of_practice", RelatedDropdownFilter),
-        ("project", AutocompleteSelectFilter),
-        ("role", AutocompleteSelectFilter),
+        OpportunitySkillLevelFilter,
+        ("role__community_of_practice", ScopedRelatedDropdownFilter),
+        ("project", ScopedAutocompleteSelectFilter),
+        ("role", ScopedAutocompleteSelectFilter),
         ("work_environment", ChoicesDropdownFilter),
         ("experience_level", ChoicesDropdownFilter),
         ("min_hours_per_week", RangeNumericFilter),
         ("published_at", DayRangeFilter),
+        ("filled_at", DayRangeFilter),
     ]
-    search_fields = ["title", "body", "project__name", "role__title"]
+    search_fields = ["title", "body", "project__name", "role__title", "skill_requirements__skill__name"]
+    # Last changed first: a draft just written (or edited) tops the list, not page 3 after 50 open
+    # postings. The status tabs (server.admin.filters.status_tabs) narrow to drafts in one click.
+    ordering = ["-updated_at"]
     show_full_result_count = False
     paginator = InfinitePaginator
     autocomplete_fields = ["role"]

@@ -6,14 +6,11 @@ first (`publish_submit`). A move after which nothing may follow (close) asks aga
 path. Only the moves the posting's status allows are offered, in the row menu and on the page.
 """
 
-from urllib.parse import urlencode
-
 from django.contrib import messages
-from django.urls import reverse
 from unfold.decorators import action
 
 from server import services
-from server.admin.actions import Confirmation, confirmed_row_action
+from server.admin.actions import Confirmation, confirmed_row_action, status_actions
 from server.models import Opportunity
 
 Status = Opportunity.Status
@@ -45,42 +42,19 @@ def confirmation_for(transition: services.Transition) -> Confirmation:
 
 
 def _make(transition: services.Transition) -> dict:
-    confirmation = confirmation_for(transition)
-    final = services.is_final(transition.to)
-    icon = ICONS.get(transition.name)
-
-    def selected(self, request, queryset):
-        if final:
-            page = self.confirm_bulk(request, queryset, confirmation)
-            if page is not None:
-                return page
-        self.transition(request, queryset, transition)
-
-    def row(self, request, obj, form):
-        self.transition(request, [obj], transition)
-
-    def submit(self, request, obj):
-        change_url = self.change_url(obj)
-        if final:  # saved; now ask, then come back to the page
-            url = reverse(f"admin:server_opportunity_{transition.name}_row", args=[obj.pk])
-            self.then_go_to(request, f"{url}?{urlencode({'next': change_url})}")
-            return
-        self.transition(request, [obj], transition)
-        self.then_go_to(request, change_url)
-
-    selected.__name__ = f"{transition.name}_selected"
-    row.__name__ = f"{transition.name}_row"
-    submit.__name__ = f"{transition.name}_submit"
-    label = transition.label + ("…" if final else "")
-    return {
-        selected.__name__: action(
-            selected, description=transition.command.format("selected"), permissions=["change"], icon=icon
-        ),
-        row.__name__: confirmed_row_action(
-            name=transition.name, description=label, confirmation=confirmation, icon=icon
-        )(row),
-        submit.__name__: action(submit, description=label, permissions=["change"], icon=icon),
-    }
+    return status_actions(
+        url_name=f"admin:server_opportunity_{transition.name}_row",
+        bulk_name=f"{transition.name}_selected",
+        row_name=f"{transition.name}_row",
+        submit_name=f"{transition.name}_submit",
+        path=transition.name,
+        confirmation=confirmation_for(transition),
+        final=services.is_final(transition.to),
+        apply=lambda self, request, rows, form: self.transition(request, rows, transition),
+        bulk_description=transition.command.format("selected"),
+        button=transition.label,
+        icon=ICONS.get(transition.name),
+    )
 
 
 class OpportunityActionsMixin:

@@ -13,7 +13,7 @@ from unfold.decorators import display
 from server import services
 from server.admin.base import BaseAdmin, HistoryAdmin
 from server.admin.followthrough import project_response_card
-from server.admin.schedules import WeeklyScheduleField, help_text, schedule_text
+from server.admin.schedules import ScheduleFormMixin, WeeklyScheduleField, help_text, schedule_text
 from server.models import MeetingTime, Opportunity, Project
 from server.permissions import can_see_all_projects, manages_project, meeting_times_managed_by, projects_managed_by
 from server.resources import ProjectResource
@@ -30,7 +30,7 @@ PROJECT_COLOURS = {
 MEETINGS_EXAMPLE = "Tue 17:00-18:00 (All team); Thu 18:00-19:00 (Engineering)"
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(ScheduleFormMixin, forms.ModelForm):
     """The project's fields plus its weekly meeting times as one text field (labels in brackets)."""
 
     weekly_meetings = WeeklyScheduleField(
@@ -44,10 +44,7 @@ class ProjectForm(forms.ModelForm):
         model = Project
         fields = []  # the admin's fieldsets choose them (and its formfield_for_dbfield builds them)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and "weekly_meetings" in self.fields:
-            self.initial["weekly_meetings"] = schedule_text(m.slot for m in self.instance.meeting_times.all())
+    schedule_field, schedule_related = "weekly_meetings", "meeting_times"
 
 
 @admin.register(Project)

@@ -43,3 +43,16 @@ def help_text(*, whose: str, example: str) -> str:
         f"Weekly, in the {whose} time zone: a day (Mon…Sun) and a 24-hour time range, "
         f"several separated by semicolons or on separate lines. Example: {example}"
     )
+
+
+class ScheduleFormMixin:
+    """For a ModelForm with one week field: shows `schedule_related`'s stored slots in `schedule_field`."""
+
+    schedule_field: str
+    schedule_related: str
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and self.schedule_field in self.fields:
+            stored = getattr(self.instance, self.schedule_related).all()
+            self.initial[self.schedule_field] = schedule_text(item.slot for item in stored)

@@ -3,22 +3,34 @@
 from django import forms
 from django.contrib import admin
 from unfold.admin import TabularInline
-from unfold.contrib.filters.admin import (
-    AutocompleteSelectMultipleFilter,
-    ChoicesDropdownFilter,
-    RangeNumericFilter,
-    RelatedDropdownFilter,
-)
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeNumericFilter
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
 from server import services
 from server.admin.base import HistoryAdmin
+from server.admin.filters import (
+    ScopedAutocompleteSelectMultipleFilter,
+    ScopedRelatedDropdownFilter,
+    VolunteerSkillLevelFilter,
+)
 from server.admin.matching import TopOpportunitiesMixin
-from server.admin.schedules import WeeklyScheduleField, help_text, schedule_text
+from server.admin.schedules import ScheduleFormMixin, WeeklyScheduleField, help_text, schedule_text
 from server.models import Application, Volunteer, VolunteerSkill
 from server.permissions import applications_managed_by
 from server.resources import VolunteerResource
+from server.widgets import SkillLevelsWidget
+
+
+def skills_text(volunteer) -> str:
+    """`Python:4; Django:3`, the CSV cell format (one formatter: server.widgets)."""
+    return SkillLevelsWidget().render(volunteer.skill_levels.select_related("skill")) or "None given"
+
+
+def availability_text(volunteer) -> str:
+    """`Tue 18:00-19:30; Sun 11:00-12:30 (America/Los_Angeles)`: the week in the volunteer's zone."""
+    text = schedule_text(slot.slot for slot in volunteer.availability.all())
+    return f"{text} ({volunteer.timezone})" if text else "None given"
 
 
 class VolunteerSkillInline(TabularInline):
@@ -36,7 +48,7 @@ class VolunteerSkillInline(TabularInline):
 AVAILABILITY_EXAMPLE = "Mon 18:00-20:00; Wed 09:00-12:30"
 
 
-class VolunteerForm(forms.ModelForm):
+class VolunteerForm(ScheduleFormMixin, forms.ModelForm):
     """The volunteer's fields plus their whole week of availability as one text field."""
 
     weekly_availability = WeeklyScheduleField(
@@ -49,10 +61,7 @@ class VolunteerForm(forms.ModelForm):
         model = Volunteer
         fields = []  # the admin's fieldsets choose them (and its formfield_for_dbfield builds them)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and "weekly_availability" in self.fields:
-            self.initial["weekly_availability"] = schedule_text(s.slot for s in self.instance.availability.all())
+    schedule_field, schedule_related = "weekly_availability", "availability"
 
 
 class VolunteerApplicationInline(TabularInline):
@@ -91,12 +100,14 @@ class VolunteerAdmin(TopOpportunitiesMixin, HistoryAdmin):
     list_select_related = ["community_of_practice"]
     list_filter = [
         ("status", ChoicesDropdownFilter),
-        ("community_of_practice", RelatedDropdownFilter),
+        VolunteerSkillLevelFilter,
+        ("community_of_practice", ScopedRelatedDropdownFilter),
         ("experience_level", ChoicesDropdownFilter),
-        ("roles", AutocompleteSelectMultipleFilter),
+        ("roles", ScopedAutocompleteSelectMultipleFilter),
         ("max_hours_per_week", RangeNumericFilter),
     ]
-    search_fields = ["name", "email", "notes"]
+    # A skill's name finds the volunteers who hold it ("Python").
+    search_fields = ["name", "email", "notes", "skill_levels__skill__name"]
     show_full_result_count = False
     paginator = InfinitePaginator
     autocomplete_fields = ["roles"]
@@ -132,6 +143,21 @@ class VolunteerAdmin(TopOpportunitiesMixin, HistoryAdmin):
     def weekly_availability(self, obj):
         """What a reader (a project manager) sees in place of the field."""
         return schedule_text(slot.slot for slot in obj.availability.all()) or "—"
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and not self.has_change_permission(request, obj):
+            # A project manager reads the volunteer without the skills inline (no permission on
+            # it): the skills in the CSV cell format, next to name and email, to judge a match.
+            return [fieldsets[0], ("Skills", {"fields": ["skills_summary"]}), *fieldsets[1:]]
+        return fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "skills_summary"]
+
+    @display(description="Skills")
+    def skills_summary(self, obj):
+        return skills_text(obj)
 
     @display(description="Status", ordering="status", label={"active": "success", "inactive": ""})
     def status_label(self, obj):

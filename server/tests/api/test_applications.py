@@ -72,6 +72,7 @@ def test_an_anonymous_application_never_changes_an_existing_volunteer(
 def test_a_new_volunteer_gets_the_name_given(api, opportunity, django_capture_on_commit_callbacks, run_tasks):
     with django_capture_on_commit_callbacks(execute=True):
         apply(api, opportunity)
+    run_tasks()
     application = Application.objects.get()
     assert (application.volunteer.name, application.applicant_name) == ("Ana Silva", "Ana Silva")
     run_tasks()

@@ -9,14 +9,9 @@ from playwright.sync_api import expect
 
 from server.models import Opportunity
 from server.tests.browser.conftest import sign_in, snap
+from server.tests.browser.test_admin_browser import choose_autocomplete
 
 pytestmark = pytest.mark.browser
-
-
-def choose_autocomplete(page, container, text):
-    container.locator(".select2-selection").click()
-    page.locator(".select2-search__field").last.fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
 
 
 def add_skill(page, tab, kind, prefix, index, skill, level):

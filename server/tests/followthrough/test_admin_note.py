@@ -76,12 +76,15 @@ def test_the_bulk_action_asks_once_and_emails_each_volunteer(pm, apply, applicat
     assert all("Pick a slot." in message.body for message in to_volunteers)
 
 
-def test_a_status_picked_in_the_change_form_goes_through_the_service(pm, application, run_tasks):
+def test_the_change_pages_button_saves_then_asks(pm, application, run_tasks):
     url = f"/admin/server/application/{application.pk}/change/"
-    response = pm.post(url, {"status": "onboarded", "internal_notes": "Great fit.", "applicant_name": "Ana Silva"})
-    assert response.status_code == 302, response.content.decode()[:2000]
+    response = pm.post(url, {"internal_notes": "Strong portfolio.", "server_application_mark_onboarded_submit": ""})
+    confirm = response.headers["Location"]
+    assert confirm.startswith(f"/admin/server/application/{application.pk}/onboarded/")
+    assert 'name="note"' in pm.get(confirm).content.decode()
+    pm.post(confirm, {"_form_submitted": "on", "send_email": "on", "note": "Welcome aboard, see you Monday."})
     application.refresh_from_db()
-    assert (application.status, application.internal_notes) == (Status.ONBOARDED, "Great fit.")
-    assert application.first_response_at is not None
+    assert (application.status, application.internal_notes) == (Status.ONBOARDED, "Strong portfolio.")
     run_tasks()
-    assert len(volunteer_mail()) == 1
+    [message] = volunteer_mail()
+    assert "Welcome aboard, see you Monday." in message.body

@@ -32,17 +32,18 @@ def test_the_page_shows_the_status_and_a_withdraw_button(client, apply):
 
 def test_withdrawing_needs_the_csrf_token(apply):
     application = apply()
+    link = url(application)  # a token carries its signing time: one link for the whole test
     strict = Client(enforce_csrf_checks=True)
-    assert strict.post(url(application)).status_code == 403
+    assert strict.post(link).status_code == 403
     application.refresh_from_db()
     assert application.status == Status.NEW
-    page = strict.get(url(application))
+    page = strict.get(link)
     token = page.cookies["csrftoken"].value
-    response = strict.post(url(application), {"csrfmiddlewaretoken": token})
-    assert response.status_code == 302 and response["Location"] == url(application)
+    response = strict.post(link, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302 and response["Location"] == link
     application.refresh_from_db()
     assert application.status == Status.WITHDRAWN
-    after = strict.get(url(application)).content.decode()
+    after = strict.get(link).content.decode()
     assert "Your application is withdrawn" in after
     assert "Withdraw my application" not in after
 

@@ -6,8 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('server', '0005_tasks_outbound_email'),
-        ('server', '0007_merge_matching'),
+        ('server', '0010_merge_admin_lists'),
     ]
 
     operations = [
