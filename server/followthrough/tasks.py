@@ -19,7 +19,13 @@ from server.followthrough import emails
 from server.models import Application
 
 
-def _queue(email: emails.Email | None, *, key: str) -> str:
+def _send(application_id: int, *, key: str, build) -> str:
+    """Build the email of `key` from the application as it is now (`build(application)`, None
+    for nobody to tell) and queue it; a key queued before is not queued again."""
+    application = emails.load(application_id)
+    if application is None:
+        return f"application {application_id}: gone"
+    email = build(application)
     if email is None:
         return f"{key}: nobody to tell"
     from server.tasks.mail import queue_email
@@ -30,49 +36,46 @@ def _queue(email: emails.Email | None, *, key: str) -> str:
 
 @task()
 def send_confirmation(*, application_id: int) -> str:
-    application = emails.load(application_id)
-    if application is None:
-        return f"application {application_id}: gone"
-    return _queue(emails.confirmation(application), key=f"application:{application_id}:confirmation")
+    return _send(application_id, key=f"application:{application_id}:confirmation", build=emails.confirmation)
 
 
 @task()
 def send_new_application(*, application_id: int, new_volunteer: bool) -> str:
-    application = emails.load(application_id)
-    if application is None:
-        return f"application {application_id}: gone"
-    email = emails.new_application(application, new_volunteer=new_volunteer)
-    return _queue(email, key=f"application:{application_id}:managers")
+    return _send(
+        application_id,
+        key=f"application:{application_id}:managers",
+        build=lambda application: emails.new_application(application, new_volunteer=new_volunteer),
+    )
 
 
 @task()
 def send_status_change(*, application_id: int, status: str, note: str, change: int) -> str:
     """`change` names the status change (its history record), so each change mails once."""
-    application = emails.load(application_id)
-    if application is None:
-        return f"application {application_id}: gone"
-    email = emails.status_change(application, status=status, note=note)
-    return _queue(email, key=f"application:{application_id}:status:{change}")
+    return _send(
+        application_id,
+        key=f"application:{application_id}:status:{change}",
+        build=lambda application: emails.status_change(application, status=status, note=note),
+    )
 
 
 @task()
 def send_withdrawn(*, application_id: int) -> str:
-    application = emails.load(application_id)
-    if application is None:
-        return f"application {application_id}: gone"
-    return _queue(emails.withdrawn(application), key=f"application:{application_id}:withdrawn")
+    return _send(application_id, key=f"application:{application_id}:withdrawn", build=emails.withdrawn)
+
+
+def _unanswered(application: Application) -> bool:
+    return application.status == Application.Status.NEW and application.first_response_at is None
 
 
 @task()
 def send_reminder(*, application_id: int, day: int, escalate: bool) -> str:
-    """Remind the managers (with the Organizers in copy when `escalate`) of an unanswered application."""
-    application = emails.load(application_id)
-    if application is None:
-        return f"application {application_id}: gone"
-    if application.status != Application.Status.NEW or application.first_response_at is not None:
-        return f"application {application_id}: answered, no reminder"
-    email = emails.reminder(application, escalate=escalate)
-    return _queue(email, key=f"application:{application_id}:reminder:{day}")
+    """Remind the managers (with the Organizers in copy when `escalate`) of an unanswered
+    application; nothing once anyone changed its status."""
+    return _send(
+        application_id,
+        key=f"application:{application_id}:reminder:{day}",
+        build=lambda application: emails.reminder(application, escalate=escalate) if _unanswered(application) else None,
+    )
 
 
 # --- enqueuing (called by server/services.py inside its transaction) -------------------------

@@ -41,8 +41,8 @@ def demo(transactional_db):
     seed_demo(password=PASSWORD, volunteers=40, opportunities=40, seed=1)
 
 
-@pytest.fixture
-def page(chromium, live_server, demo, request):
+def open_page(chromium, live_server, request):
+    """A page on the live server in a fresh browser context; a screenshot when the test ends."""
     context = chromium.new_context(viewport={"width": 1400, "height": 900}, base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -50,6 +50,17 @@ def page(chromium, live_server, demo, request):
     OUTPUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUTPUT / f"{request.node.name}.png"), full_page=True)
     context.close()
+
+
+@pytest.fixture
+def page(chromium, live_server, demo, request):
+    yield from open_page(chromium, live_server, request)
+
+
+@pytest.fixture
+def bare_page(chromium, live_server, transactional_db, request):
+    """A page without the demo data: the test makes the rows it needs."""
+    yield from open_page(chromium, live_server, request)
 
 
 def snap(page, name):

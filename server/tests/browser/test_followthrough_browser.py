@@ -27,19 +27,8 @@ def world(transactional_db, settings):
     return {"application": application, "manager": manager}
 
 
-@pytest.fixture
-def browser_page(chromium, live_server, request):
-    context = chromium.new_context(viewport={"width": 1280, "height": 900}, base_url=live_server.url)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUTPUT / f"{request.node.name}.png"), full_page=True)
-    context.close()
-
-
-def test_a_volunteer_withdraws_through_the_page(browser_page, world, run_tasks):
-    page, application = browser_page, world["application"]
+def test_a_volunteer_withdraws_through_the_page(bare_page, world, run_tasks):
+    page, application = bare_page, world["application"]
     page.goto(f"/applications/{application_token(application)}/")
     assert page.get_by_test_id("status").inner_text() == "New"
     page.screenshot(path=str(OUTPUT / "followthrough_application_page.png"), full_page=True)
@@ -56,15 +45,15 @@ def test_a_volunteer_withdraws_through_the_page(browser_page, world, run_tasks):
     assert [message.to for message in withdrawn] == [["pm@example.org"]]
 
 
-def test_a_tampered_link_is_a_404_page(browser_page, world):
+def test_a_tampered_link_is_a_404_page(bare_page, world):
     token = application_token(world["application"])
-    response = browser_page.goto(f"/applications/{token[:-4]}abcd/")
+    response = bare_page.goto(f"/applications/{token[:-4]}abcd/")
     assert response.status == 404
-    assert "Ana" not in browser_page.content() and "Data Analyst" not in browser_page.content()
+    assert "Ana" not in bare_page.content() and "Data Analyst" not in bare_page.content()
 
 
-def test_a_manager_writes_a_note_in_the_status_dialog(browser_page, world, run_tasks):
-    page, application = browser_page, world["application"]
+def test_a_manager_writes_a_note_in_the_status_dialog(bare_page, world, run_tasks):
+    page, application = bare_page, world["application"]
     page.goto("/admin/")
     page.fill("input[name=username]", "pm@example.org")
     page.fill("input[name=password]", PASSWORD)
