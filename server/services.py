@@ -198,6 +198,15 @@ def application_apply(
 AppStatus = Application.Status
 
 
+def stamp_first_response(*, application: Application, to: str, now) -> bool:
+    """Stamp `first_response_at` (no save) when moving to `to` is the first answer the
+    volunteer gets: any status change but their own withdrawal. Shared with the CSV import."""
+    if application.first_response_at is None and to != AppStatus.WITHDRAWN:
+        application.first_response_at = now
+        return True
+    return False
+
+
 @transaction.atomic
 def application_set_status(
     *, application: Application, status: str, by=None, note: str = "", notify: bool = True
@@ -218,8 +227,7 @@ def application_set_status(
 
     application.status = status
     fields = ["status", "updated_at"]
-    if application.first_response_at is None and status != AppStatus.WITHDRAWN:
-        application.first_response_at = timezone.now()
+    if stamp_first_response(application=application, to=status, now=timezone.now()):
         fields.append("first_response_at")
     told = notify and status in VOLUNTEER_TOLD
     if status in VOLUNTEER_TOLD:

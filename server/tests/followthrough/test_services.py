@@ -108,3 +108,18 @@ def test_a_declined_application_cannot_be_withdrawn(apply):
 def test_an_unknown_status_is_refused(apply):
     with pytest.raises(services.ServiceError, match='"hired" is not an application status'):
         services.application_set_status(application=apply(), status="hired")
+
+
+def test_a_status_changed_by_the_csv_import_is_a_first_response(apply, tmp_path):
+    from django.core.management import call_command
+
+    application = apply()
+    path = tmp_path / "applications.csv"
+    path.write_text(
+        "opportunity_id,volunteer_email,status,message\n"
+        f"{application.opportunity_id},ana@example.com,contacted,\n"
+    )
+    call_command("import_csv", "applications", str(path))
+    application.refresh_from_db()
+    assert application.status == Status.CONTACTED
+    assert application.first_response_at is not None
