@@ -61,6 +61,9 @@ def test_a_manager_writes_a_note_in_the_status_dialog(bare_page, world, run_task
     page.wait_for_url("**/admin/")
     assert page.get_by_test_id("awaiting").inner_text() == "1"
     page.screenshot(path=str(OUTPUT / "followthrough_dashboard.png"), full_page=True)
+    page.goto(f"/admin/server/project/{application.opportunity.project_id}/change/")
+    assert page.get_by_test_id("awaiting").inner_text() == "1"
+    page.screenshot(path=str(OUTPUT / "followthrough_project_page.png"), full_page=True)
     page.goto(f"/admin/server/application/{application.pk}/contacted/")
     page.fill("textarea[name=note]", "Welcome! Our next call is Tuesday 6pm.")
     page.screenshot(path=str(OUTPUT / "followthrough_note_form.png"), full_page=True)
