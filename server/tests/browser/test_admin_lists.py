@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from server.models import Application, Opportunity, User, Volunteer, VolunteerSkill
 from server.seeding import SeedReport, ensure_accounts
-from server.tests.browser.conftest import OUTPUT, PASSWORD, sign_in, snap
+from server.tests.browser.conftest import PASSWORD, open_page, sign_in, snap
 
 pytestmark = pytest.mark.browser
 
@@ -187,13 +187,7 @@ def test_dashboard_kpi_links_open_filtered_lists(page):
 def empty_page(chromium, live_server, transactional_db, request):
     """A fresh install: the three accounts and nothing else (no catalog, no postings)."""
     ensure_accounts(password=PASSWORD, report=SeedReport())
-    context = chromium.new_context(viewport={"width": 1400, "height": 900}, base_url=live_server.url)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUTPUT / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    yield from open_page(chromium, live_server, request)
 
 
 def test_first_run_dashboard_on_an_empty_database(empty_page):
