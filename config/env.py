@@ -37,3 +37,15 @@ def env_int(name: str, default: int) -> int:
         return int(raw.strip())
     except ValueError:
         raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_days(name: str, default: str) -> tuple[int, ...]:
+    """A comma-separated list of whole days, e.g. "3,7": sorted, each at least 1, no repeats."""
+    raw = os.environ.get(name, default)
+    try:
+        days = sorted({int(item) for item in raw.split(",") if item.strip()})
+    except ValueError:
+        raise ValueError(f"{name} must be whole days separated by commas (like 3,7), not {raw!r}") from None
+    if not days or days[0] < 1:
+        raise ValueError(f"{name} must list at least one day, each 1 or more, not {raw!r}")
+    return tuple(days)

@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_days, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -172,6 +172,16 @@ EMAIL_RETRY_DELAYS = [int(s) for s in env_list("EMAIL_RETRY_DELAYS", ["30", "120
 # An import job whose worker has not reported progress for this long is marked failed (the
 # worker was killed; its transaction was rolled back, so nothing was written).
 IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 120)
+
+# --- Applicant follow-through (server/followthrough) ---------------------------------------
+# Days after an application arrives at which its managers are reminded while it is still new:
+# the first mark reminds the managers, the last one the managers with the Organizers in copy.
+APPLICATION_REMINDER_DAYS = env_days("APPLICATION_REMINDER_DAYS", "3,7")
+# An organisation's own email wording: templates here (e.g. emails/application_status.txt)
+# are found before the built-in ones under server/templates.
+EMAIL_TEMPLATES_DIR = env_str("EMAIL_TEMPLATES_DIR", "")
+if EMAIL_TEMPLATES_DIR:
+    TEMPLATES[0]["DIRS"].insert(0, Path(EMAIL_TEMPLATES_DIR))
 
 # --- Production hardening -------------------------------------------------------------
 # Secure by default once debug is off, so `check --deploy` is clean with only the secret key

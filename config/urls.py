@@ -10,4 +10,5 @@ urlpatterns = [
     path("favicon.ico", lambda request: redirect(static("server/favicon.svg"), permanent=True)),
     path("admin/", admin.site.urls),
     path("api/", include("server.api.urls")),
+    path("applications/", include("server.followthrough.urls")),
 ]

@@ -174,7 +174,9 @@ def application_apply(
     anyone's email): the name and message given stay with the application, and the managers
     are told whether the volunteer is new or already known.
     Returns (application, created). Applying twice returns the first application unchanged,
-    so a double-click or a retry never makes a duplicate.
+    so a double-click or a retry never makes a duplicate. A new application enqueues, in this
+    transaction, the volunteer's confirmation, the managers' email and the response reminders
+    (server.followthrough.tasks): they exist exactly when the application does.
     """
     if not opportunity.is_public:
         raise ServiceError(f'"{opportunity.title}" is not open for applications.')
@@ -187,23 +189,76 @@ def application_apply(
         defaults={"applicant_name": name, "message": message, "source": source},
     )
     if created:
-        # Only once the application is stored for good; a failing mail server is logged, never
-        # turned into a failed application.
-        from server.notifications import notify_managers_of_application
+        from server.followthrough import tasks as followthrough
 
-        transaction.on_commit(
-            lambda: notify_managers_of_application(application_id=application.pk, new_volunteer=volunteer_created),
-            robust=True,
-        )
+        followthrough.application_arrived(application=application, new_volunteer=volunteer_created)
     return application, created
 
 
-def application_set_status(*, application: Application, status: str, by=None) -> Application:
-    if status not in Application.Status.values:
+AppStatus = Application.Status
+
+
+def stamp_first_response(*, application: Application, to: str, now) -> bool:
+    """Stamp `first_response_at` (no save) when moving to `to` is the first answer the
+    volunteer gets: any status change but their own withdrawal. Shared with the CSV import."""
+    if application.first_response_at is None and to != AppStatus.WITHDRAWN:
+        application.first_response_at = now
+        return True
+    return False
+
+
+@transaction.atomic
+def application_set_status(
+    *, application: Application, status: str, by=None, note: str = "", notify: bool = True
+) -> Application:
+    """A manager moves an application to `status`.
+
+    The first such move (anything but a withdrawal) stamps `first_response_at`, which the
+    response figures read and which stops the reminders. The volunteer is emailed about
+    contacted, interviewing, onboarded and declined, with the manager's `note`, unless
+    `notify` is False. The history records who did it and whether the volunteer was told.
+    """
+    if status not in AppStatus.values:
         raise ServiceError(f'"{status}" is not an application status.')
-    if application.status != status:
-        application.status = status
-        application.save(update_fields=["status", "updated_at"])
+    if application.status == status:
+        return application
+    from server.followthrough import tasks as followthrough
+    from server.followthrough.emails import VOLUNTEER_TOLD
+
+    application.status = status
+    fields = ["status", "updated_at"]
+    if stamp_first_response(application=application, to=status, now=timezone.now()):
+        fields.append("first_response_at")
+    told = notify and status in VOLUNTEER_TOLD
+    if status in VOLUNTEER_TOLD:
+        application._change_reason = "Volunteer emailed" + (" with a note" if note.strip() else "") if told else (
+            "Volunteer not emailed"
+        )
+    application.save(update_fields=fields)
+    if told:
+        change = application.history.values_list("history_id", flat=True).first()
+        followthrough.status_changed(application=application, status=status, note=note, change=change)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, application: Application) -> Application:
+    """The volunteer withdraws through their application link; the managers are told.
+
+    Withdrawing twice changes nothing and tells nobody again; a declined application has
+    nothing left to withdraw.
+    """
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status == AppStatus.WITHDRAWN:
+        return application
+    if application.status == AppStatus.DECLINED:
+        raise ServiceError("This application was declined, so there is nothing to withdraw.")
+    from server.followthrough import tasks as followthrough
+
+    application.status = AppStatus.WITHDRAWN
+    application._change_reason = "Withdrawn by the volunteer (application link)"
+    application.save(update_fields=["status", "updated_at"])
+    followthrough.application_withdrawn(application=application)
     return application
 
 

@@ -203,18 +203,19 @@ def status_actions(
 ) -> dict:
     """The three doors of one status change, as ModelAdmin methods: the bulk action
     (`bulk_name`), the confirmed row URL `<id>/<path>/` (`row_name`, reversed as `url_name`)
-    and the change page's button (`submit_name`). `apply(admin, request, rows)` makes the
-    change; when `final`, every door asks first (the button saves the edits, then asks)."""
+    and the change page's button (`submit_name`). `apply(admin, request, rows, form)` makes the
+    change, with the confirmation's cleaned form when one was asked (else None); when `final`,
+    every door asks first (the button saves the edits, then asks)."""
 
     def selected(self, request, queryset):
         if final:
             page = self.confirm_bulk(request, queryset, confirmation)
             if page is not None:
                 return page
-        apply(self, request, queryset)
+        apply(self, request, queryset, getattr(request, "confirmation_form", None))
 
     def row(self, request, obj, form):
-        apply(self, request, [obj])
+        apply(self, request, [obj], form)
 
     def submit(self, request, obj):
         change_url = self.change_url(obj)
@@ -222,7 +223,7 @@ def status_actions(
             url = reverse(url_name, args=[obj.pk])
             self.then_go_to(request, f"{url}?{urlencode({'next': change_url})}")
             return
-        apply(self, request, [obj])
+        apply(self, request, [obj], None)
         self.then_go_to(request, change_url)
 
     selected.__name__, row.__name__, submit.__name__ = bulk_name, row_name, submit_name

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 
 from server.admin.background import tasks_card
 from server.admin.filters import who_applied
+from server.admin.followthrough import dashboard_response_card
 from server.models import Application, CommunityOfPractice, Opportunity, Volunteer
 from server.permissions import applications_managed_by, can_see_all_projects
 
@@ -271,7 +272,13 @@ def background_panel(board):
     return {"title": "Background work", "template": "admin/server/tasks_card.html", "tasks_card": card}
 
 
-PANELS = [first_run_panel, open_per_community_panel, background_panel, stale_postings_panel]
+def response_panel(board):
+    """How fast applicants hear back (server/admin/followthrough.py)."""
+    card = dashboard_response_card(board.request.user, now=board.now)
+    return {"title": "Applicant response", "template": "admin/server/response_panel.html", "response": card}
+
+
+PANELS = [first_run_panel, response_panel, open_per_community_panel, background_panel, stale_postings_panel]
 
 
 def dashboard_callback(request, context):

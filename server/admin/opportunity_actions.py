@@ -50,7 +50,7 @@ def _make(transition: services.Transition) -> dict:
         path=transition.name,
         confirmation=confirmation_for(transition),
         final=services.is_final(transition.to),
-        apply=lambda self, request, rows: self.transition(request, rows, transition),
+        apply=lambda self, request, rows, form: self.transition(request, rows, transition),
         bulk_description=transition.command.format("selected"),
         button=transition.label,
         icon=ICONS.get(transition.name),

@@ -12,6 +12,7 @@ from unfold.decorators import display
 
 from server import services
 from server.admin.base import BaseAdmin, HistoryAdmin
+from server.admin.followthrough import project_response_card
 from server.admin.schedules import ScheduleFormMixin, WeeklyScheduleField, help_text, schedule_text
 from server.models import MeetingTime, Opportunity, Project
 from server.permissions import can_see_all_projects, manages_project, meeting_times_managed_by, projects_managed_by
@@ -72,6 +73,14 @@ class ProjectAdmin(HistoryAdmin):
     def weekly_meetings(self, obj):
         """What a reader (a project manager of another project) sees in place of the field."""
         return schedule_text(meeting.slot for meeting in obj.meeting_times.all()) or "—"
+
+    change_form_outer_after_template = "admin/server/project_response_figures.html"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        project = self.get_object(request, object_id)
+        if project is not None:
+            extra_context = {**(extra_context or {}), "response": project_response_card(request.user, project)}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def get_queryset(self, request):
         return (

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from server.api import views
+from server.api import application_links, views
 from server.api.exceptions import not_found
 
 app_name = "api"
@@ -21,6 +21,12 @@ urlpatterns = [
     path("health/", views.HealthView.as_view(), name="health"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("match/", views.MatchView.as_view(), name="match"),
+    path("applications/<str:token>/", application_links.ApplicationLinkView.as_view(), name="application-link"),
+    path(
+        "applications/<str:token>/withdraw/",
+        application_links.ApplicationWithdrawView.as_view(),
+        name="application-withdraw",
+    ),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: no inline script under the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

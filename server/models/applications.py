@@ -32,6 +32,9 @@ class Application(models.Model):
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ADMIN)
     created_at = models.DateTimeField(default=now, editable=False, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When a manager first moved it on from "new" (services.application_set_status): the
+    # response figures read it instead of scanning history. Empty while nobody has answered.
+    first_response_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["updated_at"])
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from server import services
 from server.csv_columns import COLUMNS
 from server.models import Application, AvailabilitySlot, Volunteer, VolunteerSkill
 from server.tabular.kinds.base import Kind, grouped, sorted_tuple
@@ -129,6 +130,15 @@ class ApplicationsKind(Kind):
 
     def defaults(self, values):
         return {"status": Application.Status.NEW, "message": ""}
+
+    def before_update(self, instance, current, state, changed):
+        # A status changed by the import answers the applicant like one changed in the admin.
+        stamped = "status" in changed and services.stamp_first_response(
+            application=instance, to=state["status"], now=self.now
+        )
+        if stamped:
+            return {"first_response_at"}
+        return set()
 
     def build(self, state):
         application = super().build(state)

@@ -57,6 +57,12 @@ def test_notes_typed_then_a_status_button_keeps_both(pm_client, application, pro
         {"internal_notes": "Call on Monday.", "server_application_mark_contacted_submit": ""},
     )
     assert response.status_code == 302
+    # Saved, then asked: the volunteer hears of "contacted", so the manager may add a note first.
+    confirm = response.headers["Location"]
+    assert confirm.startswith(reverse("admin:server_application_mark_contacted", args=[application.pk]))
+    application.refresh_from_db()
+    assert (application.status, application.internal_notes) == ("new", "Call on Monday.")
+    response = pm_client.post(confirm, {"_form_submitted": "on", "send_email": "on", "note": ""})
     assert response.headers["Location"] == change_url(application)
     application.refresh_from_db()
     assert (application.status, application.internal_notes) == ("contacted", "Call on Monday.")

@@ -56,10 +56,21 @@ def browser_page(chromium, base_url, name):
         context.close()
 
 
-@pytest.fixture
-def page(chromium, live_server, demo, request):
+def open_page(chromium, live_server, request):
+    """browser_page on the live server, named after the test (for fixtures that yield from it)."""
     with browser_page(chromium, live_server.url, request.node.name) as page:
         yield page
+
+
+@pytest.fixture
+def page(chromium, live_server, demo, request):
+    yield from open_page(chromium, live_server, request)
+
+
+@pytest.fixture
+def bare_page(chromium, live_server, transactional_db, request):
+    """A page without the demo data: the test makes the rows it needs."""
+    yield from open_page(chromium, live_server, request)
 
 
 def snap(page, name):

@@ -50,6 +50,9 @@ def test_applicant_moved_new_contacted_onboarded_with_notes_kept(page):
 
     page.fill("textarea[name=internal_notes]", "Called, sounds keen.")
     page.get_by_role("button", name="Mark contacted").click()
+    # Saved, then asked (the volunteer is emailed): a note for them, then confirm.
+    page.fill("textarea[name=note]", "We will call you this week.")
+    page.get_by_role("button", name="Mark contacted", exact=True).click()
     expect(page.get_by_text(re.compile(r"Marked .*as contacted"))).to_be_visible()
     expect(page.locator(".current-status")).to_have_text("Contacted")
     expect(page.locator(".current-status")).to_be_visible()
@@ -58,6 +61,7 @@ def test_applicant_moved_new_contacted_onboarded_with_notes_kept(page):
 
     page.fill("textarea[name=internal_notes]", "Called, sounds keen. Starts Monday.")
     page.get_by_role("button", name="Mark onboarded").click()
+    page.get_by_role("button", name="Mark onboarded", exact=True).click()  # the email's confirmation
     expect(page.get_by_text(re.compile(r"Marked .*as onboarded"))).to_be_visible()
     application.refresh_from_db()
     assert (application.status, application.internal_notes) == ("onboarded", "Called, sounds keen. Starts Monday.")
