@@ -69,6 +69,10 @@ def opportunity_transition(*, opportunity: Opportunity, to: str, by=None) -> Opp
     if by is not None:
         opportunity.updated_by = by
     opportunity.save()
+    if to == Status.OPEN:
+        from server.alerts.digests import on_opportunity_published
+
+        on_opportunity_published(opportunity=opportunity)  # volunteer alerts, after commit
     return opportunity
 
 

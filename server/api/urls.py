@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from server.api import views
+from server.api import alerts, views
 from server.api.exceptions import not_found
 
 app_name = "api"
@@ -21,6 +21,7 @@ urlpatterns = [
     path("health/", views.HealthView.as_view(), name="health"),
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("match/", views.MatchView.as_view(), name="match"),
+    path("alerts/", alerts.AlertView.as_view(), name="alerts"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     *router.urls,

@@ -1,0 +1,198 @@
+"""Digests: which alerts a newly published opportunity is due to, and each alert's digest.
+
+Publishing an opportunity (server.services) enqueues `match_published_opportunity`: it scores
+the opportunity against every active alert at once (the candidates are the alerts holding at
+least one of its skills: no skill in common is no match), records a pending delivery for each
+alert whose score reaches its `min_score`, and enqueues that alert's `send_digest` for when
+its frequency allows (now, or `run_after` the end of its daily / weekly period).
+
+`send_digest` sends the alert's pending opportunities that are still open, best first, at most
+10, and marks them sent (the rest skipped) in the same transaction: run twice, it mails once,
+and no opportunity ever reaches an alert twice (one AlertDelivery row per pair, ever).
+"""
+
+from collections import defaultdict
+from datetime import timedelta
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django_tasks import default_task_backend, task
+
+from server import matching
+from server.alerts.emails import send_digest_email, site_url
+from server.models import Alert, AlertDelivery, AlertSkill, Digest, Opportunity
+from server.schedule import Slot
+
+DIGEST_LIMIT = 10
+PERIODS = {Alert.Frequency.DAILY: timedelta(days=1), Alert.Frequency.WEEKLY: timedelta(days=7)}
+
+
+def active_alerts():
+    """Alerts that may receive digests: confirmed and not unsubscribed since."""
+    return Alert.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
+
+
+def next_digest_at(alert: Alert, *, now=None):
+    """When the alert's next digest may go out: now, or one period after the last one."""
+    now = now or timezone.now()
+    if alert.last_sent_at is None:
+        return now
+    return max(now, alert.last_sent_at + PERIODS[alert.frequency])
+
+
+def profile_of(alert: Alert, *, skills=None, role_ids=None) -> matching.Profile:
+    """An alert's answers as a matching Profile (the same shapes as POST /api/match/)."""
+    if skills is None:
+        skills = dict(AlertSkill.objects.filter(alert=alert).values_list("skill_id", "level"))
+    if role_ids is None:
+        role_ids = alert.roles.values_list("pk", flat=True)
+    return matching.Profile(
+        community_of_practice_id=alert.community_of_practice_id,
+        role_ids=frozenset(role_ids),
+        skills=skills,
+        max_hours_per_week=alert.max_hours_per_week,
+        timezone=alert.timezone,
+        availability=tuple(Slot(*slot) for slot in alert.availability),
+    )
+
+
+def alert_scores(opportunity: Opportunity) -> dict[int, float]:
+    """alert id → score, for every active alert the opportunity matches at its min_score."""
+    reference = matching.reference_date()
+    need = matching._need_for(opportunity, reference)
+    if need is None:
+        return {}
+    asked = need.required.keys() | need.preferred.keys()
+    candidates = active_alerts()
+    if asked:
+        candidates = candidates.filter(skill_levels__skill_id__in=asked).distinct()
+    skills = defaultdict(dict)
+    for alert_id, skill_id, level in AlertSkill.objects.filter(alert__in=candidates).values_list(
+        "alert_id", "skill_id", "level"
+    ):
+        skills[alert_id][skill_id] = level
+    roles = defaultdict(list)
+    for alert_id, role_id in Alert.roles.through.objects.filter(alert__in=candidates).values_list(
+        "alert_id", "role_id"
+    ):
+        roles[alert_id].append(role_id)
+    found = {}
+    for alert in candidates.only(
+        "pk", "community_of_practice_id", "max_hours_per_week", "timezone", "availability", "min_score"
+    ):
+        profile = profile_of(alert, skills=skills.get(alert.pk, {}), role_ids=roles.get(alert.pk, ()))
+        score, breakdown = matching.score(profile=profile, need=need, reference=reference)
+        if asked and breakdown.skills == 0:
+            continue
+        if score >= alert.min_score:
+            found[alert.pk] = score
+    return found
+
+
+@task()
+def match_published_opportunity(*, opportunity_id: str) -> int:
+    """Record the opportunity as due to every alert it matches; schedule their digests.
+
+    Idempotent: a second run finds the deliveries recorded and schedules nothing new.
+    """
+    opportunity = Opportunity.objects.public().filter(pk=opportunity_id).first()
+    if opportunity is None:
+        return 0
+    scores = alert_scores(opportunity)
+    if not scores:
+        return 0
+    already = set(
+        AlertDelivery.objects.filter(opportunity=opportunity, alert_id__in=scores).values_list("alert_id", flat=True)
+    )
+    new = {alert_id: score for alert_id, score in scores.items() if alert_id not in already}
+    AlertDelivery.objects.bulk_create(
+        (AlertDelivery(alert_id=alert_id, opportunity=opportunity, score=score) for alert_id, score in new.items()),
+        ignore_conflicts=True,
+        batch_size=1000,
+    )
+    now = timezone.now()
+    for alert in Alert.objects.filter(pk__in=new).only("pk", "frequency", "last_sent_at"):
+        schedule_digest(alert=alert, now=now)
+    return len(new)
+
+
+def schedule_digest(*, alert: Alert, now=None) -> None:
+    when = next_digest_at(alert, now=now)
+    now = now or timezone.now()
+    if when > now:
+        if not default_task_backend.supports_defer:
+            return  # the next publication after the period will schedule it
+        send_digest.using(run_after=when).enqueue(alert_id=alert.pk)
+    else:
+        send_digest.enqueue(alert_id=alert.pk)
+
+
+def digest_items(*, alert: Alert, deliveries: list[AlertDelivery]) -> list[dict]:
+    """The opportunities still open among `deliveries`, scored now and explained, best first."""
+    reference = matching.reference_date()
+    profile = profile_of(alert)
+    items = []
+    for delivery in deliveries:
+        opportunity = delivery.opportunity
+        if not opportunity.is_public:
+            continue
+        need = matching._need_for(opportunity, reference)
+        score, breakdown = matching.score(profile=profile, need=need, reference=reference)
+        if (need.required or need.preferred) and breakdown.skills == 0:
+            continue
+        items.append(
+            {
+                "delivery": delivery,
+                "opportunity": opportunity,
+                "score": score,
+                "explanation": [f"{name}: {value:.2f}" for name, value in breakdown.as_dict().items()],
+                "url": site_url(reverse("api:opportunity-detail", args=[opportunity.pk])),
+            }
+        )
+    items.sort(
+        key=lambda item: (-item["score"], -(item["opportunity"].published_at.timestamp()), str(item["opportunity"].pk))
+    )
+    return items
+
+
+@task()
+def send_digest(*, alert_id: int) -> int:
+    """Send the alert's digest if its frequency allows and something new is waiting.
+
+    Returns how many opportunities it carried (0: nothing sent).
+    """
+    with transaction.atomic():
+        alert = active_alerts().select_for_update().filter(pk=alert_id).first()
+        if alert is None:
+            return 0
+        now = timezone.now()
+        if next_digest_at(alert, now=now) > now:
+            return 0
+        pending = list(
+            AlertDelivery.objects.filter(alert=alert, state=AlertDelivery.State.PENDING).select_related(
+                "opportunity__project"
+            )
+        )
+        if not pending:
+            return 0
+        items = digest_items(alert=alert, deliveries=pending)
+        chosen = items[:DIGEST_LIMIT]
+        sent_ids = {item["delivery"].pk for item in chosen}
+        skipped = [delivery.pk for delivery in pending if delivery.pk not in sent_ids]
+        if skipped:
+            AlertDelivery.objects.filter(pk__in=skipped).update(state=AlertDelivery.State.SKIPPED)
+        if not chosen:
+            return 0
+        digest = Digest.objects.create(alert=alert, sent_at=now, opportunity_count=len(chosen))
+        AlertDelivery.objects.filter(pk__in=sent_ids).update(state=AlertDelivery.State.SENT, digest=digest)
+        alert.last_sent_at = now
+        alert.save(update_fields=["last_sent_at"])
+        send_digest_email(alert=alert, items=chosen)
+    return len(chosen)
+
+
+def on_opportunity_published(*, opportunity: Opportunity) -> None:
+    """The publish hook (server.services): after commit, match the opportunity to the alerts."""
+    opportunity_id = str(opportunity.pk)
+    transaction.on_commit(lambda: match_published_opportunity.enqueue(opportunity_id=opportunity_id), robust=True)
