@@ -10,7 +10,6 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.dateparse import parse_datetime
 from django_tasks import task
 
 from server.alerts.tokens import confirm_token, unsubscribe_token
@@ -44,18 +43,17 @@ def _message(*, to: str, subject: str, template: str, context: dict, headers=Non
 
 
 @task()
-def send_confirmation(*, alert_id: int, requested: str) -> bool:
-    """Mail the confirmation link of the request made at `requested` (ISO time), once.
+def send_confirmation(*, alert_id: int, number: int) -> bool:
+    """Mail the confirmation link of the alert's request `number`, once.
 
     A request superseded by a newer one, or withdrawn by an unsubscribe, is not mailed: only
     the latest link could confirm anyway.
     """
-    requested_at = parse_datetime(requested)
     with transaction.atomic():
         alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
-        if alert is None or alert.confirmation_sent_at != requested_at:
+        if alert is None or alert.confirmation_sent_at is None or alert.confirmation_number != number:
             return False
-        if alert.confirmation_mailed_for == requested_at:
+        if alert.confirmation_mailed_number == number:
             return False
         context = {"alert": alert, "confirm_url": confirm_url(alert), "site_url": site_url("/")}
         _message(
@@ -64,8 +62,8 @@ def send_confirmation(*, alert_id: int, requested: str) -> bool:
             template="confirmation",
             context=context,
         ).send()
-        alert.confirmation_mailed_for = requested_at
-        alert.save(update_fields=["confirmation_mailed_for"])
+        alert.confirmation_mailed_number = number
+        alert.save(update_fields=["confirmation_mailed_number"])
     return True
 
 

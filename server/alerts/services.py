@@ -55,6 +55,7 @@ def alert_subscribe(
     alert.frequency = frequency
     alert.min_score = min_score
     alert.confirmed_at = None
+    alert.confirmation_number += 1
     alert.confirmation_sent_at = timezone.now()
     alert.save()
     alert.roles.set(list(roles))
@@ -65,8 +66,8 @@ def alert_subscribe(
 
     from server.alerts.emails import send_confirmation
 
-    requested = alert.confirmation_sent_at.isoformat()
-    transaction.on_commit(lambda: send_confirmation.enqueue(alert_id=alert.pk, requested=requested), robust=True)
+    number = alert.confirmation_number
+    transaction.on_commit(lambda: send_confirmation.enqueue(alert_id=alert.pk, number=number), robust=True)
     return alert
 
 
@@ -95,7 +96,8 @@ def alert_unsubscribe(*, alert: Alert) -> Alert:
     alert.timezone = default_timezone()
     alert.availability = []
     alert.confirmed_at = None
-    alert.confirmation_sent_at = None  # an old confirmation link no longer confirms
+    alert.confirmation_number += 1  # an old confirmation link no longer confirms
+    alert.confirmation_sent_at = None
     if alert.unsubscribed_at is None:
         alert.unsubscribed_at = timezone.now()
     alert.save()

@@ -1,6 +1,6 @@
 """Signed tokens for the links in alert emails (django.core.signing, one salt per purpose).
 
-A confirmation link names the alert and the confirmation request it answers (its timestamp):
+A confirmation link names the alert and the confirmation request it answers (its number):
 only the latest request's link confirms, so an old email reopened after an unsubscribe or a
 change of profile does nothing. It expires after CONFIRM_MAX_AGE. An unsubscribe link never
 expires: a digest read months later must still let its reader leave.
@@ -18,8 +18,7 @@ CONFIRM_MAX_AGE = timedelta(days=7)
 
 
 def confirm_token(alert: Alert) -> str:
-    requested = alert.confirmation_sent_at.timestamp() if alert.confirmation_sent_at else None
-    return signing.dumps({"a": alert.pk, "r": requested}, salt=CONFIRM_SALT, compress=True)
+    return signing.dumps({"a": alert.pk, "n": alert.confirmation_number}, salt=CONFIRM_SALT, compress=True)
 
 
 def alert_for_confirm_token(token: str) -> Alert | None:
@@ -29,9 +28,7 @@ def alert_for_confirm_token(token: str) -> Alert | None:
     except signing.BadSignature:  # includes SignatureExpired
         return None
     alert = Alert.objects.filter(pk=data.get("a")).first() if isinstance(data, dict) else None
-    if alert is None or alert.confirmation_sent_at is None:
-        return None
-    if data.get("r") != alert.confirmation_sent_at.timestamp():
+    if alert is None or alert.confirmation_sent_at is None or data.get("n") != alert.confirmation_number:
         return None
     return alert
 

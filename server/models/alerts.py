@@ -46,11 +46,12 @@ class Alert(models.Model):
     min_score = models.FloatField(default=MIN_SCORE_DEFAULT, validators=[MinValueValidator(0), MaxValueValidator(100)])
     created_at = models.DateTimeField(default=now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
-    # The latest confirmation request; a confirmation link is good only for the latest one.
+    # The latest confirmation request: its number (raised by every subscribe and unsubscribe, so
+    # only the latest link confirms) and when it was made; which number's email went out (so the
+    # sending task, run twice, mails once).
+    confirmation_number = models.PositiveIntegerField(default=0, editable=False)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
-    # Which request's confirmation email went out (equal to confirmation_sent_at once mailed), so
-    # the sending task, run twice, mails once.
-    confirmation_mailed_for = models.DateTimeField(null=True, blank=True, editable=False)
+    confirmation_mailed_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True, db_index=True)
