@@ -1,3 +1,3 @@
 """The admin, one module per area. Importing them registers every model with Unfold."""
 
-from server.admin import applications, catalog, opportunities, projects, users, volunteers  # noqa: F401
+from server.admin import alerts, applications, catalog, opportunities, projects, users, volunteers  # noqa: F401

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from server.admin.alerts import dashboard_alert_figures
 from server.models import Application, Opportunity, Volunteer
 from server.permissions import applications_managed_by, can_see_all_projects
 
@@ -156,6 +157,7 @@ def dashboard_callback(request, context):
             },
             "stale_count": len(figures["stale"]),
             "stale_after_days": STALE_AFTER_DAYS,
+            "alerts_card": dashboard_alert_figures(request),
         }
     )
     return context
