@@ -5,3 +5,20 @@ class ServerConfig(AppConfig):
     name = "server"
     verbose_name = "Civic Tech Jobs"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        post_migrate.connect(_install_matching_triggers, sender=self)
+
+
+def _install_matching_triggers(sender, using="default", **kwargs):
+    """SQLite drops a table's triggers when a migration rebuilds it: put them back (idempotent)."""
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from server.matching import triggers
+
+    connection = connections[using]
+    if MigrationRecorder(connection).migration_qs.filter(app="server", name="0005_matching_change_log").exists():
+        triggers.install(connection)

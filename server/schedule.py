@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 MINUTES_PER_DAY = 24 * 60
@@ -172,9 +173,48 @@ def _wall_to_utc(day: date, minutes: int, zone: ZoneInfo) -> datetime:
 
 
 def schedule_to_utc(slots, tz_name: str, reference: date) -> list[tuple[int, int]]:
-    """All slots of a schedule as merged, sorted UTC-week intervals."""
-    intervals = [interval for slot in slots for interval in to_utc_intervals(slot, tz_name, reference)]
+    """All slots of a schedule (Slot or (weekday, start, end)) as merged, sorted minute
+    intervals of the UTC week containing `reference` (Mon 00:00 UTC = 0).
+
+    The one UTC conversion of weekly schedules (matching, alerts, display). A week without a
+    change of UTC offset (almost every week) is plain arithmetic; a week with one converts each
+    slot with `to_utc_intervals`, which applies the change on its day. Matching converts tens of
+    thousands of slots per call, hence the fast path.
+    """
+    monday = week_start(reference)
+    offset = constant_offset(tz_name, monday)
+    intervals: list[tuple[int, int]] = []
+    for slot in slots:
+        weekday, start, end = (slot.weekday, slot.start, slot.end) if isinstance(slot, Slot) else slot[:3]
+        if offset is None:
+            intervals.extend(to_utc_intervals(Slot(weekday, start, end), tz_name, reference))
+            continue
+        utc_start = (weekday * MINUTES_PER_DAY + start - offset) % MINUTES_PER_WEEK
+        utc_end = utc_start + end - start
+        if utc_end <= MINUTES_PER_WEEK:
+            intervals.append((utc_start, utc_end))
+        else:  # crosses Sunday → Monday in UTC: wrap to the start of the same week
+            intervals.append((utc_start, MINUTES_PER_WEEK))
+            intervals.append((0, utc_end - MINUTES_PER_WEEK))
+    if len(intervals) == 1:
+        return intervals
     return merge_intervals(intervals)
+
+
+@lru_cache(maxsize=4096)
+def constant_offset(tz_name: str, monday: date) -> int | None:
+    """The zone's UTC offset in whole minutes if it is the same all through the local week of
+    `monday` (checked hourly, which catches any change), else None (a daylight-saving week)."""
+    zone = ZoneInfo(tz_name)
+    start = datetime(monday.year, monday.month, monday.day)
+    offsets = {(start + timedelta(hours=hour)).replace(tzinfo=zone).utcoffset() for hour in range(7 * 24 + 1)}
+    if len(offsets) != 1:
+        return None
+    (offset,) = offsets
+    seconds = int(offset.total_seconds())
+    if seconds % 60:
+        return None
+    return seconds // 60
 
 
 def merge_intervals(intervals) -> list[tuple[int, int]]:

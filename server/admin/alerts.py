@@ -16,7 +16,7 @@ from unfold.paginator import InfinitePaginator
 
 from server.admin.base import BaseAdmin
 from server.admin.filters import DayRangeFilter
-from server.models import Alert, AlertSkill, Digest
+from server.models import Alert, AlertSkill, AlertSlot, Digest
 
 
 class AlertExportResource(resources.ModelResource):
@@ -79,6 +79,19 @@ class AlertSkillInline(TabularInline):
         return False
 
 
+class AlertSlotInline(TabularInline):
+    model = AlertSlot
+    fields = ["weekday", "start", "end"]
+    readonly_fields = fields
+    extra = 0
+    tab = True
+    can_delete = False
+    verbose_name_plural = "availability (alert's time zone)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 class DigestInline(TabularInline):
     model = Digest
     fields = ["sent_at", "opportunity_count"]
@@ -108,14 +121,14 @@ class AlertAdmin(BaseAdmin):
     paginator = InfinitePaginator
     fieldsets = [
         (None, {"fields": ["email", "name", "frequency", "min_score"]}),
-        ("Profile", {"fields": ["community_of_practice", "roles", "max_hours_per_week", "timezone", "availability"]}),
+        ("Profile", {"fields": ["community_of_practice", "roles", "max_hours_per_week", "timezone"]}),
         (
             "Consent",
             {"fields": ["created_at", "confirmation_sent_at", "confirmed_at", "unsubscribed_at", "last_sent_at"]},
         ),
     ]
     readonly_fields = [name for _, options in fieldsets for name in options["fields"]]
-    inlines = [AlertSkillInline, DigestInline]
+    inlines = [AlertSkillInline, AlertSlotInline, DigestInline]
 
     def has_add_permission(self, request):
         return False

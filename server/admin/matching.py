@@ -1,31 +1,53 @@
-"""The "Top matches" sections of the opportunity and volunteer change pages, each row with its reasons.
+"""The "Top matches" sections of the opportunity and volunteer change pages, each row with its
+reasons in words (and the number behind each) and whether the person already applied.
 
-The ranking is server.matching's; this module only scopes it to what the user may see and
-lays it out as an Unfold table below the form. A project manager reaches only their own
-opportunities' pages, and on a volunteer's page sees only their own projects' openings.
+The ranking and the sentences are server.matching's; this module only scopes them to what the
+user may see and lays them out as an Unfold table below the form. A project manager reaches
+only their own opportunities' pages, and on a volunteer's page sees only their own projects'
+openings. Pairs with no skill in common are never listed (the ranking leaves them out).
 """
 
 from django.urls import reverse
 from django.utils.html import format_html
 
 from server.matching import profile_for_volunteer, rank_opportunities, rank_volunteers
-from server.models import Opportunity
+from server.models import Application, Opportunity
 from server.permissions import manages_project
 
 TOP = 10
+COMPONENTS = ("skills", "hours", "availability", "interest")
 COMPONENT_HEADERS = ["Score", "Skills", "Hours", "Availability", "Interest"]
 LEGEND = (
-    "Score out of 100 = 50 × skills + 20 × hours + 20 × availability + 10 × interest; each reason from 0 to 1. "
+    "Score out of 100 = 50 × skills + 20 × hours + 20 × availability + 10 × interest; the number under each "
+    "reason is its part from 0 to 1. People holding none of the skills a posting asks for are left out. "
     "Availability compares the project's meeting times with the volunteer's, both in UTC for this week."
 )
 
 
 def _reasons(match) -> list:
-    breakdown = match.breakdown
+    breakdown = match.breakdown.as_dict()
     return [
         format_html("<strong>{}</strong>", f"{match.score:.1f}"),
-        *(f"{value:.2f}" for value in (breakdown.skills, breakdown.hours, breakdown.availability, breakdown.interest)),
+        *(
+            format_html(
+                '{}<br><span class="text-xs text-base-500">{}</span>',
+                match.explanation[name],
+                f"{breakdown[name]:.2f}",
+            )
+            for name in COMPONENTS
+        ),
     ]
+
+
+def _applied(application) -> str:
+    if application is None:
+        return "—"
+    pk, status = application
+    return format_html(
+        '<a href="{}" class="text-primary-600 dark:text-primary-500">Applied ({})</a>',
+        reverse("admin:server_application_change", args=[pk]),
+        Application.Status(status).label,
+    )
 
 
 class TopMatchesMixin:
@@ -48,6 +70,13 @@ class TopVolunteersMixin(TopMatchesMixin):
     def top_matches(self, request, obj):
         if not manages_project(request.user, obj.project):
             return None
+        matches = rank_volunteers(opportunity=obj, limit=TOP)
+        applied = {
+            volunteer_id: (pk, status)
+            for pk, volunteer_id, status in Application.objects.filter(
+                opportunity=obj, volunteer__in=[match.volunteer.pk for match in matches]
+            ).values_list("pk", "volunteer_id", "status")
+        }
         rows = [
             [
                 rank,
@@ -57,14 +86,20 @@ class TopVolunteersMixin(TopMatchesMixin):
                     match.volunteer.name,
                 ),
                 match.volunteer.email,
+                _applied(applied.get(match.volunteer.pk)),
                 *_reasons(match),
             ]
-            for rank, match in enumerate(rank_volunteers(opportunity=obj, limit=TOP), 1)
+            for rank, match in enumerate(matches, 1)
         ]
         return {
             "title": f"Top matches: the {TOP} best active volunteers",
             "legend": LEGEND,
-            "table": {"headers": ["#", "Volunteer", "Email", *COMPONENT_HEADERS], "rows": rows},
+            "empty": (
+                "No active volunteer holds any of the skills this posting asks for."
+                if obj.skill_requirements.exists()
+                else "No active volunteers."
+            ),
+            "table": {"headers": ["#", "Volunteer", "Email", "Applied", *COMPONENT_HEADERS], "rows": rows},
         }
 
 
@@ -74,6 +109,12 @@ class TopOpportunitiesMixin(TopMatchesMixin):
     def top_matches(self, request, obj):
         queryset = Opportunity.objects.managed_by(request.user).select_related("project")
         matches = rank_opportunities(profile=profile_for_volunteer(obj), limit=TOP, queryset=queryset)
+        applied = {
+            opportunity_id: (pk, status)
+            for pk, opportunity_id, status in Application.objects.filter(
+                volunteer=obj, opportunity__in=[match.opportunity.pk for match in matches]
+            ).values_list("pk", "opportunity_id", "status")
+        }
         rows = [
             [
                 rank,
@@ -83,6 +124,7 @@ class TopOpportunitiesMixin(TopMatchesMixin):
                     match.opportunity.title,
                 ),
                 match.opportunity.project.name,
+                _applied(applied.get(match.opportunity.pk)),
                 *_reasons(match),
             ]
             for rank, match in enumerate(matches, 1)
@@ -90,5 +132,6 @@ class TopOpportunitiesMixin(TopMatchesMixin):
         return {
             "title": f"Top matches: the {TOP} best open opportunities",
             "legend": LEGEND,
-            "table": {"headers": ["#", "Opportunity", "Project", *COMPONENT_HEADERS], "rows": rows},
+            "empty": "No open opportunity you can see asks for a skill this volunteer holds (or for none).",
+            "table": {"headers": ["#", "Opportunity", "Project", "Applied", *COMPONENT_HEADERS], "rows": rows},
         }

@@ -11,7 +11,6 @@ its frequency allows (now, or `run_after` the end of its daily / weekly period).
 and no opportunity ever reaches an alert twice (one AlertDelivery row per pair, ever).
 """
 
-from collections import defaultdict
 from datetime import timedelta
 
 from django.db import transaction
@@ -19,18 +18,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from server import matching
 from server.alerts.emails import send_digest_email, site_url
-from server.models import Alert, AlertDelivery, AlertSkill, Digest, Opportunity
-from server.schedule import Slot
+from server.alerts.matching import active_alerts, alert_scores, explained
+from server.models import Alert, AlertDelivery, Digest, Opportunity
 
 DIGEST_LIMIT = 10
+EXPLANATION_LABELS = {"skills": "Skills", "hours": "Hours", "availability": "Meetings", "interest": "Interest"}
 PERIODS = {Alert.Frequency.DAILY: timedelta(days=1), Alert.Frequency.WEEKLY: timedelta(days=7)}
-
-
-def active_alerts():
-    """Alerts that may receive digests: confirmed and not unsubscribed since."""
-    return Alert.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
 
 
 def next_digest_at(alert: Alert, *, now=None):
@@ -39,55 +33,6 @@ def next_digest_at(alert: Alert, *, now=None):
     if alert.last_sent_at is None:
         return now
     return max(now, alert.last_sent_at + PERIODS[alert.frequency])
-
-
-def profile_of(alert: Alert, *, skills=None, role_ids=None) -> matching.Profile:
-    """An alert's answers as a matching Profile (the same shapes as POST /api/match/)."""
-    if skills is None:
-        skills = dict(AlertSkill.objects.filter(alert=alert).values_list("skill_id", "level"))
-    if role_ids is None:
-        role_ids = alert.roles.values_list("pk", flat=True)
-    return matching.Profile(
-        community_of_practice_id=alert.community_of_practice_id,
-        role_ids=frozenset(role_ids),
-        skills=skills,
-        max_hours_per_week=alert.max_hours_per_week,
-        timezone=alert.timezone,
-        availability=tuple(Slot(*slot) for slot in alert.availability),
-    )
-
-
-def alert_scores(opportunity: Opportunity) -> dict[int, float]:
-    """alert id → score, for every active alert the opportunity matches at its min_score."""
-    reference = matching.reference_date()
-    need = matching._need_for(opportunity, reference)
-    if need is None:
-        return {}
-    asked = need.required.keys() | need.preferred.keys()
-    candidates = active_alerts()
-    if asked:
-        candidates = candidates.filter(skill_levels__skill_id__in=asked).distinct()
-    skills = defaultdict(dict)
-    for alert_id, skill_id, level in AlertSkill.objects.filter(alert__in=candidates).values_list(
-        "alert_id", "skill_id", "level"
-    ):
-        skills[alert_id][skill_id] = level
-    roles = defaultdict(list)
-    for alert_id, role_id in Alert.roles.through.objects.filter(alert__in=candidates).values_list(
-        "alert_id", "role_id"
-    ):
-        roles[alert_id].append(role_id)
-    found = {}
-    for alert in candidates.only(
-        "pk", "community_of_practice_id", "max_hours_per_week", "timezone", "availability", "min_score"
-    ):
-        profile = profile_of(alert, skills=skills.get(alert.pk, {}), role_ids=roles.get(alert.pk, ()))
-        score, breakdown = matching.score(profile=profile, need=need, reference=reference)
-        if asked and breakdown.skills == 0:
-            continue
-        if score >= alert.min_score:
-            found[alert.pk] = score
-    return found
 
 
 @task()
@@ -129,29 +74,22 @@ def schedule_digest(*, alert: Alert, now=None) -> None:
 
 
 def digest_items(*, alert: Alert, deliveries: list[AlertDelivery]) -> list[dict]:
-    """The opportunities still open among `deliveries`, scored now and explained, best first."""
-    reference = matching.reference_date()
-    profile = profile_of(alert)
-    items = []
-    for delivery in deliveries:
-        opportunity = delivery.opportunity
-        if not opportunity.is_public:
-            continue
-        need = matching._need_for(opportunity, reference)
-        score, breakdown = matching.score(profile=profile, need=need, reference=reference)
-        if (need.required or need.preferred) and breakdown.skills == 0:
-            continue
-        items.append(
-            {
-                "delivery": delivery,
-                "opportunity": opportunity,
-                "score": score,
-                "explanation": [f"{name}: {value:.2f}" for name, value in breakdown.as_dict().items()],
-                "url": site_url(reverse("api:opportunity-detail", args=[opportunity.pk])),
-            }
-        )
+    """The opportunities still open among `deliveries`, scored now and explained, best first
+    (ties: newer first, then id, as every ranking)."""
+    by_opportunity = {delivery.opportunity_id: delivery for delivery in deliveries}
+    still_open = [delivery.opportunity for delivery in deliveries if delivery.opportunity.is_public]
+    items = [
+        {
+            "delivery": by_opportunity[opportunity.pk],
+            "opportunity": opportunity,
+            "score": score,
+            "explanation": [f"{EXPLANATION_LABELS[part]}: {sentence}" for part, sentence in explanation.items()],
+            "url": site_url(reverse("api:opportunity-detail", args=[opportunity.pk])),
+        }
+        for opportunity, score, explanation in explained(alert=alert, opportunities=still_open)
+    ]
     items.sort(
-        key=lambda item: (-item["score"], -(item["opportunity"].published_at.timestamp()), str(item["opportunity"].pk))
+        key=lambda item: (-item["score"], -item["opportunity"].published_at.timestamp(), str(item["opportunity"].pk))
     )
     return items
 

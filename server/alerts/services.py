@@ -16,14 +16,10 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from server.models import Alert, AlertDelivery, AlertSkill, CommunityOfPractice, Skill
+from server.models import Alert, AlertDelivery, AlertSkill, AlertSlot, CommunityOfPractice, Skill
 from server.models.alerts import MIN_SCORE_DEFAULT
 from server.models.validators import default_timezone
 from server.schedule import Slot
-
-
-def _slots_as_json(slots: Iterable[Slot]) -> list[list[int]]:
-    return [[slot.weekday, slot.start, slot.end] for slot in sorted(slots, key=lambda s: (s.weekday, s.start, s.end))]
 
 
 @transaction.atomic
@@ -51,7 +47,6 @@ def alert_subscribe(
     alert.community_of_practice = community_of_practice
     alert.max_hours_per_week = max_hours_per_week
     alert.timezone = timezone_name or default_timezone()
-    alert.availability = _slots_as_json(availability)
     alert.frequency = frequency
     alert.min_score = min_score
     alert.confirmed_at = None
@@ -61,6 +56,10 @@ def alert_subscribe(
     alert.roles.set(list(roles))
     AlertSkill.objects.filter(alert=alert).delete()
     AlertSkill.objects.bulk_create(AlertSkill(alert=alert, skill=skill, level=level) for skill, level in skills)
+    AlertSlot.objects.filter(alert=alert).delete()
+    AlertSlot.objects.bulk_create(
+        AlertSlot(alert=alert, weekday=slot.weekday, start=slot.start, end=slot.end) for slot in availability
+    )
     # Matches found for the old profile are not this profile's: a fresh start.
     AlertDelivery.objects.filter(alert=alert, state=AlertDelivery.State.PENDING).delete()
 
@@ -94,7 +93,6 @@ def alert_unsubscribe(*, alert: Alert) -> Alert:
     alert.community_of_practice = None
     alert.max_hours_per_week = None
     alert.timezone = default_timezone()
-    alert.availability = []
     alert.confirmed_at = None
     alert.confirmation_number += 1  # an old confirmation link no longer confirms
     alert.confirmation_sent_at = None
@@ -103,5 +101,6 @@ def alert_unsubscribe(*, alert: Alert) -> Alert:
     alert.save()
     alert.roles.clear()
     AlertSkill.objects.filter(alert=alert).delete()
+    AlertSlot.objects.filter(alert=alert).delete()
     AlertDelivery.objects.filter(alert=alert, state=AlertDelivery.State.PENDING).delete()
     return alert

@@ -254,16 +254,27 @@ class BreakdownSerializer(serializers.Serializer):
     interest = serializers.FloatField(min_value=0, max_value=1)
 
 
+class ExplanationSerializer(serializers.Serializer):
+    """The breakdown in words (DESIGN.md, "Matching"), one sentence per component."""
+
+    skills = serializers.CharField(help_text="Skills held and missing with levels, e.g. `Python 4 of 3 ✓ · no SQL`.")
+    hours = serializers.CharField(help_text="e.g. `10 h/week ≥ 5 needed`.")
+    availability = serializers.CharField(help_text="e.g. `can attend 2 h of 3 h of meetings`.")
+    interest = serializers.CharField(help_text="e.g. `Back End Developer is a role of interest`.")
+
+
 class MatchSerializer(serializers.Serializer):
     opportunity = OpportunitySerializer()
     score = serializers.FloatField(min_value=0, max_value=100)
     breakdown = BreakdownSerializer()
+    explanation = ExplanationSerializer(help_text="Why, in words: the same numbers as `breakdown`.")
 
     def to_representation(self, instance):
         return {
             "opportunity": OpportunitySerializer(instance.opportunity, context=self.context).data,
             "score": instance.score,
             "breakdown": instance.breakdown.as_dict(),
+            "explanation": dict(instance.explanation),
         }
 
 

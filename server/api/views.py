@@ -222,7 +222,11 @@ class MatchView(RejectNulCharacters, APIView):
 
     @extend_schema(
         summary="Best open opportunities for a volunteer's answers",
-        description='Scores as in DESIGN.md "Matching"; best first, ties newest first. Nothing is stored.',
+        description=(
+            'Scores as in DESIGN.md "Matching"; best first, ties newest first. Postings that list skills '
+            "come back only when the volunteer holds one of them, so fewer than `limit` results may come "
+            "back. Each result explains its `breakdown` in words in `explanation`. Nothing is stored."
+        ),
         request=serializers.MatchRequestSerializer,
         responses={200: serializers.MatchResultsSerializer},
     )

@@ -1,7 +1,8 @@
-from server.models.alerts import Alert, AlertDelivery, AlertSkill, Digest
+from server.models.alerts import Alert, AlertDelivery, AlertSkill, AlertSlot, Digest
 from server.models.applications import Application
 from server.models.catalog import CommunityOfPractice, Role, Skill
 from server.models.choices import ExperienceLevel, Weekday
+from server.models.matching import MatchChange
 from server.models.opportunities import Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
 from server.models.projects import MeetingTime, Project
 from server.models.users import User
@@ -11,11 +12,13 @@ __all__ = [
     "Alert",
     "AlertDelivery",
     "AlertSkill",
+    "AlertSlot",
     "Digest",
     "Application",
     "AvailabilitySlot",
     "CommunityOfPractice",
     "ExperienceLevel",
+    "MatchChange",
     "MeetingTime",
     "Opportunity",
     "OpportunitySkill",

@@ -17,9 +17,18 @@ from django.db.models.functions import Lower
 from django.utils.timezone import now
 
 from server.models.catalog import CommunityOfPractice, Role, Skill
-from server.models.choices import CSV_DEFAULT_PERMISSIONS, HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
+from server.models.choices import (
+    CSV_DEFAULT_PERMISSIONS,
+    HOURS_MAX,
+    HOURS_MIN,
+    SKILL_LEVEL_MAX,
+    SKILL_LEVEL_MIN,
+    Weekday,
+)
+from server.models.fields import MinuteOfDayField
 from server.models.opportunities import Opportunity
 from server.models.validators import default_timezone, validate_timezone
+from server.schedule import Slot
 
 MIN_SCORE_DEFAULT = 60
 
@@ -39,9 +48,6 @@ class Alert(models.Model):
         null=True, blank=True, validators=[MinValueValidator(HOURS_MIN), MaxValueValidator(HOURS_MAX)]
     )
     timezone = models.CharField(max_length=64, default=default_timezone, validators=[validate_timezone])
-    # Weekly slots in `timezone` as [weekday, start minute, end minute] (the parsed
-    # "Mon 18:00-20:00" format): read whole for thousands of alerts when a posting is published.
-    availability = models.JSONField(default=list, blank=True)
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
     min_score = models.FloatField(default=MIN_SCORE_DEFAULT, validators=[MinValueValidator(0), MaxValueValidator(100)])
     created_at = models.DateTimeField(default=now, editable=False)
@@ -105,6 +111,28 @@ class AlertSkill(models.Model):
 
     def __str__(self):
         return f"{self.skill.name}:{self.level}"
+
+
+class AlertSlot(models.Model):
+    """A weekly window of the alert's availability, in the alert's time zone (as AvailabilitySlot
+    for volunteers, so matching reads both the same way)."""
+
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start = MinuteOfDayField()
+    end = MinuteOfDayField(allow_end_of_day=True)
+
+    class Meta:
+        ordering = ["weekday", "start", "end"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start__gte=0, end__lte=1440, end__gt=models.F("start"), weekday__lte=6),
+                name="alert_slot_valid_range",
+            ),
+        ]
+
+    def __str__(self):
+        return str(Slot(self.weekday, self.start, self.end))
 
 
 class Digest(models.Model):

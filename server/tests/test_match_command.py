@@ -1,4 +1,5 @@
-"""`manage.py match`: the ranked table in both directions and clear errors."""
+"""`manage.py match`: the ranked table in both directions, the reasons in words, the no-skill
+rule, and clear errors."""
 
 import uuid
 from io import StringIO
@@ -24,6 +25,8 @@ def data(db):
     f.VolunteerSkillFactory(volunteer=strong, skill=python, level=4)
     strong.roles.add(opportunity.role)
     weak = f.VolunteerFactory(name="Weak Match", email="weak@example.com")
+    f.VolunteerSkillFactory(volunteer=weak, skill=python, level=1)
+    f.VolunteerFactory(name="No Python", email="none@example.com", max_hours_per_week=40)  # never listed
     return {"opportunity": opportunity, "strong": strong, "weak": weak}
 
 
@@ -43,15 +46,24 @@ def test_volunteers_for_an_opportunity(data):
         "Match",
         "strong@example.com",
     ]
-    # weak: 0 + 0.5·0.2 + 1·0.2 + 0.5·0.1 → 35.0
-    assert lines[4].split() == ["2", "35.0", "0.000", "0.500", "1.000", "0.500", "Weak", "Match", "weak@example.com"]
-    assert len(lines) == 5
+    # weak: Python 1 of 4 → 0.25·0.5 + 0.5·0.2 + 1·0.2 + 0.5·0.1 → 47.5
+    assert lines[4].split() == ["2", "47.5", "0.250", "0.500", "1.000", "0.500", "Weak", "Match", "weak@example.com"]
+    # "No Python" holds none of the skills asked: left out.
+    assert "none@example.com" not in "\n".join(lines)
+    assert lines[5:] == [
+        "",
+        "Why:",
+        "   1. skills: Python 4 of 4 ✓; hours: 10 h/week ≥ 5 needed; availability: the project has no meeting "
+        "times; interest: Developer is a role of interest".replace("Developer", data["opportunity"].role.title),
+        "   2. skills: Python 1 of 4; hours: hours not given (5 h/week needed); availability: the project has no "
+        "meeting times; interest: no roles or community of practice given",
+    ]
 
 
 def test_limit(data):
     lines = run("--opportunity", str(data["opportunity"].pk), "--limit", "1")
     assert lines[0].startswith("Top 1 active volunteers")
-    assert len(lines) == 4 and "strong@example.com" in lines[3]
+    assert len(lines) == 7 and "strong@example.com" in lines[3]
 
 
 def test_opportunities_for_a_volunteer(data):
@@ -69,7 +81,7 @@ def test_opportunities_for_a_volunteer(data):
         "project",
         "id",
     ]
-    assert len(lines) == 4
+    assert len(lines) == 7  # header, rule, one row, blank, "Why:", one reason line
     assert lines[3].split()[:6] == ["1", "100.0", "1.000", "1.000", "1.000", "1.000"]
     assert "Backend developer" in lines[3] and str(data["opportunity"].pk) in lines[3]
 

@@ -1,4 +1,5 @@
-"""`manage.py match`: the ranked matches of server.matching as a plain table, for scripts and debugging."""
+"""`manage.py match`: the ranked matches of server.matching as a plain table, then each match's
+reasons in words, for scripts and debugging. Pairs with no skill in common are never listed."""
 
 import uuid
 
@@ -33,7 +34,8 @@ def _components(match) -> tuple:
 class Command(BaseCommand):
     help = (
         "Rank the best active volunteers for an opportunity (--opportunity ID) or the best open "
-        "opportunities for a volunteer (--volunteer EMAIL), with the score and its four components."
+        "opportunities for a volunteer (--volunteer EMAIL), with the score, its four components and "
+        "why in words. People holding none of a posting's skills are left out."
     )
 
     def add_arguments(self, parser):
@@ -76,6 +78,7 @@ class Command(BaseCommand):
             for rank, match in enumerate(matches, 1)
         ]
         self._table((*COLUMNS, "name", "email"), rows, "No active volunteers.")
+        self._why(matches)
 
     def _opportunities_for(self, volunteer: Volunteer, limit: int) -> None:
         matches = rank_opportunities(
@@ -89,9 +92,23 @@ class Command(BaseCommand):
             for rank, match in enumerate(matches, 1)
         ]
         self._table((*COLUMNS, "title", "project", "id"), rows, "No open opportunities.")
+        self._why(matches)
 
     def _table(self, header, rows, empty: str) -> None:
         if not rows:
             self.stdout.write(empty)
             return
         self.stdout.write(format_table(header, rows))
+
+    def _why(self, matches) -> None:
+        """Each match's four sentences, under the table (the same words as the admin and the API)."""
+        if not matches:
+            return
+        self.stdout.write("")
+        self.stdout.write("Why:")
+        for rank, match in enumerate(matches, 1):
+            reasons = match.explanation
+            self.stdout.write(
+                f"{rank:>4}. skills: {reasons['skills']}; hours: {reasons['hours']}; "
+                f"availability: {reasons['availability']}; interest: {reasons['interest']}"
+            )

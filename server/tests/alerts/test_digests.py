@@ -78,6 +78,10 @@ def test_a_confirmed_alert_gets_one_digest_with_score_explanation_link_and_unsub
     delivery = AlertDelivery.objects.get()
     assert delivery.state == "sent" and delivery.opportunity == opportunity
     assert f"match {delivery.score}" in message.body
+    # The explanation in words, from server.matching.explain.
+    assert "Skills: Python 4 of 3 ✓" in message.body
+    assert "Hours: 10 h/week ≥ 5 needed" in message.body
+    assert "Meetings: availability not given" in message.body
     assert f"/api/opportunities/{opportunity.pk}/" in message.body
     assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     link = message.extra_headers["List-Unsubscribe"]

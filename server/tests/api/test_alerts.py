@@ -47,7 +47,10 @@ def test_subscribe_stores_the_profile_and_sends_only_a_confirmation(api, python,
     assert (alert.name, alert.frequency, alert.min_score, alert.max_hours_per_week) == ("Ada", "daily", 75, 10)
     assert alert.community_of_practice == community and list(alert.roles.all()) == [role]
     assert alert.timezone == "Europe/Berlin"
-    assert alert.availability == [[0, 18 * 60, 20 * 60], [2, 9 * 60, 12 * 60 + 30]]
+    assert list(alert.availability.values_list("weekday", "start", "end")) == [
+        (0, 18 * 60, 20 * 60),
+        (2, 9 * 60, 12 * 60 + 30),
+    ]
     assert list(AlertSkill.objects.values_list("skill__name", "level")) == [("Python", 4)]
     assert alert.confirmed_at is None
     assert len(mail.outbox) == 1

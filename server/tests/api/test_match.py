@@ -54,10 +54,17 @@ def test_ranks_open_opportunities_with_breakdown(api, setting):
     assert not Volunteer.objects.exists()  # stores nothing
 
 
-def test_empty_profile_and_limit(api, setting):
-    response = api.post(URL, {"skills": [], "limit": 1})
+def test_no_skill_in_common_no_match_and_fewer_results_than_limit(api, setting):
+    # Both open postings ask for Python: a volunteer without it matches neither.
+    response = api.post(URL, {"skills": [], "limit": 5})
     assert response.status_code == 200
-    assert len(response.json()["results"]) == 1
+    assert response.json()["results"] == []
+    # A posting that lists no skills matches everyone.
+    open_to_all = OpenOpportunityFactory()
+    results = api.post(URL, {"skills": [], "limit": 5}).json()["results"]
+    assert [r["opportunity"]["id"] for r in results] == [str(open_to_all.pk)]
+    assert results[0]["explanation"]["skills"] == "no skills listed: open to everyone"
+    assert len(api.post(URL, {"skills": [{"name": "Python", "level": 1}], "limit": 1}).json()["results"]) == 1
 
 
 def test_availability_against_meeting_times(api):
@@ -96,13 +103,15 @@ def test_bad_input_is_400_naming_field_and_value(api, setting, body, field, text
 def test_constant_queries_whatever_the_number_of_results(api, setting):
     def queries(limit):
         with CaptureQueriesContext(connection) as captured:
-            response = api.post(URL, {"skills": [], "limit": limit})
+            response = api.post(URL, {"skills": [{"name": "Python", "level": 1}], "limit": limit})
         return len(captured), len(response.json()["results"])
 
+    queries(1)  # the first ranking of a process builds the compact table
     few, got_one = queries(1)
     many, got_all = queries(100)
     assert (got_one, got_all) == (1, 2)
     OpenOpportunityFactory.create_batch(10)
+    queries(100)  # right after writes the changed postings are read again, once
     more, got_more = queries(100)
     assert got_more == 12
     assert few == many == more
@@ -117,7 +126,7 @@ def test_skills_are_required_but_may_be_empty(api, setting):
 
 
 def test_limit_defaults_to_20(api):
-    OpenOpportunityFactory.create_batch(21)
+    OpenOpportunityFactory.create_batch(21)  # no skills listed: they match everyone
     assert len(api.post(URL, {"skills": []}).json()["results"]) == 20
 
 
@@ -141,6 +150,13 @@ def test_score_recomputed_by_hand_for_a_new_york_volunteer_and_los_angeles_meeti
     assert result["breakdown"] == {"skills": 0.75, "hours": 0.5, "availability": 0.75, "interest": 0.0}
     # round(100 × (0.5·0.75 + 0.2·0.5 + 0.2·0.75 + 0.1·0), 1)
     assert result["score"] == 62.5
+    # The same numbers in words (DESIGN.md, "Matching").
+    assert result["explanation"] == {
+        "skills": "Python 3 of 4",
+        "hours": "5 h/week < 10 needed",
+        "availability": "can attend 45 min of 1 h of meetings",
+        "interest": f"{opportunity.role.title} is not a role of interest",
+    }
 
 
 def test_breakdown_is_exact_so_the_score_can_be_recomputed_from_it(api):
@@ -155,3 +171,13 @@ def test_breakdown_is_exact_so_the_score_can_be_recomputed_from_it(api):
     recomputed = 100 * sum(weight * breakdown[name] for name, weight in weights.items())
     # 33.33 + 13.33 + 20 (no meeting times) + 5 (no roles, no community)
     assert result["score"] == round(recomputed, 1) == 71.7
+
+
+def test_openapi_schema_documents_the_explanation(api):
+    schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+    match = schema["components"]["schemas"]["Match"]
+    assert set(match["required"]) >= {"opportunity", "score", "breakdown", "explanation"}
+    explanation = schema["components"]["schemas"]["Explanation"]
+    assert set(explanation["properties"]) == {"skills", "hours", "availability", "interest"}
+    assert all(field["type"] == "string" for field in explanation["properties"].values())
+    assert "fewer than `limit`" in schema["paths"]["/api/match/"]["post"]["description"]

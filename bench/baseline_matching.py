@@ -1,4 +1,7 @@
-"""Matching volunteers and opportunities: the score, its four reasons, and the two rankings.
+"""BASELINE for bench/match_bench.py: server/matching.py as it was on main before the matching package
+(commit 9f0a24b), kept verbatim so the bench can compare today's ranking with it. Not used by the app.
+
+Matching volunteers and opportunities: the score, its four reasons, and the two rankings.
 
 The numbers are a public contract (DESIGN.md, "Matching"). For a volunteer V and an
 opportunity O every component is in [0, 1]:

@@ -1,0 +1,115 @@
+"""The database triggers behind server.matching.changes: every insert, update or delete of a
+ranking's input appends the changed candidates to the `server_matchchange` log.
+
+Installed by migration 0005_matching_change_log and again after every `migrate`
+(server.apps: post_migrate), because SQLite drops a table's triggers when a later migration
+rebuilds the table. Statement-level on PostgreSQL (one log insert per statement, not per
+row), row-level on SQLite (which has no other kind).
+"""
+
+# Triggers that log every change of a ranking's input (server.matching.changes): table, the
+# column naming the candidate, and the candidate's kind ("v" volunteer, "o" opportunity).
+WATCHED = [
+    ("server_volunteer", "id", "v"),
+    ("server_volunteerskill", "volunteer_id", "v"),
+    ("server_availabilityslot", "volunteer_id", "v"),
+    ("server_volunteer_roles", "volunteer_id", "v"),
+    ("server_opportunity", "id", "o"),
+    ("server_opportunityskill", "opportunity_id", "o"),
+]
+LOG = "server_matchchange"
+LOCK = 7261535  # pg_advisory_xact_lock key: ids in commit order
+
+POSTGRES_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION ctj_match_log() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_advisory_xact_lock({LOCK});
+    IF TG_OP = 'INSERT' THEN
+        EXECUTE format('INSERT INTO {LOG} (kind, object_id, token) SELECT DISTINCT %L, (%I)::text, '
+                       '(random() * 1e15)::bigint FROM new_rows', TG_ARGV[0], TG_ARGV[1]);
+    ELSIF TG_OP = 'DELETE' THEN
+        EXECUTE format('INSERT INTO {LOG} (kind, object_id, token) SELECT DISTINCT %L, (%I)::text, '
+                       '(random() * 1e15)::bigint FROM old_rows', TG_ARGV[0], TG_ARGV[1]);
+    ELSE
+        EXECUTE format('INSERT INTO {LOG} (kind, object_id, token) SELECT %L, changed, (random() * 1e15)::bigint '
+                       'FROM (SELECT (%I)::text AS changed FROM new_rows UNION SELECT (%I)::text FROM old_rows) AS c',
+                       TG_ARGV[0], TG_ARGV[1], TG_ARGV[1]);
+    END IF;
+    RETURN NULL;
+END $$;
+"""
+
+EVENTS = {
+    "INSERT": "REFERENCING NEW TABLE AS new_rows",
+    "UPDATE": "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
+    "DELETE": "REFERENCING OLD TABLE AS old_rows",
+}
+
+
+def _sqlite(table, column, kind, event):
+    insert = f"INSERT INTO {LOG} (kind, object_id, token) VALUES ('{kind}', {{}}.{column}, abs(random()));"
+    if event == "INSERT":
+        body = insert.format("NEW")
+    elif event == "DELETE":
+        body = insert.format("OLD")
+    else:
+        body = (
+            insert.format("NEW")
+            + f" INSERT INTO {LOG} (kind, object_id, token) SELECT '{kind}', OLD.{column}, abs(random())"
+            f" WHERE OLD.{column} IS NOT NEW.{column};"
+        )
+    name = f"ctj_match_{table}_{event.lower()}"
+    return f"CREATE TRIGGER IF NOT EXISTS {name} AFTER {event} ON {table} FOR EACH ROW BEGIN {body} END;"
+
+
+def install(connection) -> None:
+    """Create the triggers (again): idempotent, so post_migrate can repair a table SQLite rebuilt."""
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        _install(cursor, vendor)
+
+
+def _install(cursor, vendor) -> None:
+    if vendor == "postgresql":
+        cursor.execute(POSTGRES_FUNCTION)
+    for table, column, kind in WATCHED:
+        for event, referencing in EVENTS.items():
+            if vendor == "postgresql":
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER ctj_match_{event.lower()} AFTER {event} ON {table} {referencing} "
+                    f"FOR EACH STATEMENT EXECUTE FUNCTION ctj_match_log('{kind}', '{column}')"
+                )
+            elif vendor == "sqlite":
+                cursor.execute(_sqlite(table, column, kind, event))
+            else:
+                raise RuntimeError(f"matching change-log triggers are written for SQLite and PostgreSQL, not {vendor}")
+
+
+def installed(connection) -> int:
+    """How many of the triggers exist (a check for tests and `migrate`)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT count(*) FROM pg_trigger WHERE tgname LIKE 'ctj_match_%%' AND NOT tgisinternal")
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'ctj_match_%'")
+        return cursor.fetchone()[0]
+
+
+EXPECTED = len(WATCHED) * len(EVENTS)
+
+
+def uninstall(connection) -> None:
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        _uninstall(cursor, vendor)
+
+
+def _uninstall(cursor, vendor) -> None:
+    for table, _, _ in WATCHED:
+        for event in EVENTS:
+            if vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS ctj_match_{event.lower()} ON {table}")
+            else:
+                cursor.execute(f"DROP TRIGGER IF EXISTS ctj_match_{table}_{event.lower()}")
+    if vendor == "postgresql":
+        cursor.execute("DROP FUNCTION IF EXISTS ctj_match_log()")
