@@ -52,20 +52,26 @@ def candidates_for(need: matching.Need):
     return candidates
 
 
-def alert_rows(candidates) -> tuple[dict[str, list[tuple]], list[float]]:
-    """The rows VolunteerTable reads, for the alerts of `candidates` (four queries), and each
-    alert's min_score in the order of the people rows."""
+def alert_rows(need: matching.Need) -> tuple[dict[str, list[tuple]], list[float]]:
+    """The rows VolunteerTable reads for scoring `need`, and each candidate's min_score in the
+    order of the people rows. Four queries at most, and only the rows the score reads: the
+    levels in the skills `need` asks (none when it asks none), the slots only when its project
+    meets. Roles and slots are read whole, not narrowed by a subquery (cheaper); the table
+    drops the rows of anyone who is not a candidate."""
     people = rows(
-        candidates.order_by().values_list(
-            "pk", "min_score", "community_of_practice_id", "max_hours_per_week", "timezone"
-        )
+        candidates_for(need)
+        .order_by()
+        .values_list("pk", "min_score", "community_of_practice_id", "max_hours_per_week", "timezone")
     )
-    narrow = {"alert__in": candidates.values("pk")}
+    asked = need.required.keys() | need.preferred.keys()
+    skills = AlertSkill.objects.filter(skill_id__in=asked) if asked else AlertSkill.objects.none()
     found = {
         "volunteers": [(pk, "", "", ACTIVE, community, hours, zone) for pk, _, community, hours, zone in people],
-        "roles": rows(Alert.roles.through.objects.filter(**narrow).order_by().values_list("alert_id", "role_id")),
-        "skills": rows(AlertSkill.objects.filter(**narrow).order_by().values_list("alert_id", "skill_id", "level")),
-        "slots": rows(AlertSlot.objects.filter(**narrow).order_by().values_list("alert_id", "weekday", "start", "end")),
+        "roles": rows(Alert.roles.through.objects.order_by().values_list("alert_id", "role_id")),
+        "skills": rows(skills.order_by().values_list("alert_id", "skill_id", "level")),
+        "slots": rows(AlertSlot.objects.order_by().values_list("alert_id", "weekday", "start", "end"))
+        if need.meetings
+        else [],
     }
     return found, [row[1] for row in people]
 
@@ -76,7 +82,7 @@ def alert_scores(opportunity: Opportunity) -> dict[int, float]:
     need = matching.need_for(opportunity, reference)
     if need is None:
         return {}
-    found, min_scores = alert_rows(candidates_for(need))
+    found, min_scores = alert_rows(need)
     if not min_scores:
         return {}
     table = VolunteerTable(found)
@@ -98,10 +104,12 @@ def alert_scores_one_by_one(opportunity: Opportunity) -> dict[int, float]:
     need = matching.need_for(opportunity, reference)
     if need is None:
         return {}
-    found, min_scores = alert_rows(candidates_for(need))
+    found, min_scores = alert_rows(need)
+    people = {row[0] for row in found["volunteers"]}
     roles, skills, slots = defaultdict(set), defaultdict(dict), defaultdict(list)
     for alert_id, role_id in found["roles"]:
-        roles[alert_id].add(role_id)
+        if alert_id in people:
+            roles[alert_id].add(role_id)
     for alert_id, skill_id, level in found["skills"]:
         skills[alert_id][skill_id] = level
     for alert_id, *slot in found["slots"]:
