@@ -6,7 +6,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 SERVE_HOST ?= 127.0.0.1
 
-.PHONY: run test install install-dev lint serve clean
+.PHONY: run test install install-dev lint serve worker clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is required ($(PYTHON) not found; set PYTHON=...)"; exit 1; }
@@ -33,8 +33,12 @@ run: install
 	@echo "  Organizer:        admin@example.org / civictech"
 	@echo "  Project managers: pm@example.org / civictech (Civic Tech Jobs, Food Oasis)"
 	@echo "                    pm2@example.org / civictech (VRMS)"
+	@echo "  Task worker:      one, next to the server (emails, imports, expiry)"
 	@echo
-	DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@# The worker runs in the background of this shell; Ctrl-C (or the server stopping) stops both.
+	@DJANGO_DEBUG=1 $(BIN)/python manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+		trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+		DJANGO_DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
@@ -47,6 +51,12 @@ serve: install
 	DJANGO_DEBUG=0 $(BIN)/python manage.py collectstatic --no-input --verbosity 0
 	DJANGO_DEBUG=0 GUNICORN_BIND=$${GUNICORN_BIND:-$(SERVE_HOST):$(PORT)} \
 		exec $(BIN)/gunicorn --config config/gunicorn.conf.py config.wsgi
+
+# The task worker for `make serve` (emails, admin imports, expiry): run one or more next to it,
+# on any machine that reaches the same DATABASE_URL.
+worker: install
+	DJANGO_DEBUG=0 $(BIN)/python manage.py wait_for_db --timeout $${DB_WAIT_TIMEOUT:-60}
+	DJANGO_DEBUG=0 exec $(BIN)/python manage.py db_worker --queue-name '*' --no-reload --interval $${WORKER_INTERVAL:-1}
 
 lint: install-dev
 	$(BIN)/ruff check .

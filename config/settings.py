@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "server",
 ]
 
@@ -92,6 +94,13 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Fail fast instead of hanging when the database host is unreachable; health answers 503.
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The dev server and a task worker write to the same file: write transactions take the
+    # lock when they begin (no "database is locked" halfway through), waiters queue for 20 s,
+    # and WAL lets readers go on while one writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        transaction_mode="IMMEDIATE", timeout=20, init_command="PRAGMA journal_mode=WAL;"
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "server.User"
@@ -136,6 +145,19 @@ EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(env_str("DJANGO_EMAIL_TIMEOUT", "10"))
 
 VERSION = "1.0.0"
+
+# --- Background work (django-tasks; see server/tasks/__init__.py) ----------------------------
+# The queue lives in the project's own database, so `make run` needs nothing more than SQLite
+# and every worker (`python manage.py db_worker`) on every machine shares one PostgreSQL queue.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Absolute base of the links in emails (no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Seconds between attempts when the mail server refuses or times out; after the last one the
+# email (and its task) is marked failed and shows on the dashboard.
+EMAIL_RETRY_DELAYS = [int(s) for s in env_list("EMAIL_RETRY_DELAYS", ["30", "120", "600", "1800", "7200"])]
+# An import job whose worker has not reported progress for this long is marked failed (the
+# worker was killed; its transaction was rolled back, so nothing was written).
+IMPORT_JOB_STALE_SECONDS = env_int("IMPORT_JOB_STALE_SECONDS", 120)
 
 # --- Production hardening -------------------------------------------------------------
 # Secure by default once debug is off, so `check --deploy` is clean with only the secret key

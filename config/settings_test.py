@@ -9,7 +9,13 @@ os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-not-secret")
 from config.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Memory; a real `db_worker` subprocess of the tests sends to a local aiosmtpd server instead
+# (server/tests/worker_settings.py).
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file rather than memory, so a real `db_worker` subprocess can open the test database.
+    (BASE_DIR / "test-output").mkdir(exist_ok=True)  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-output" / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 # The test client and the browser tests' live server speak plain HTTP on localhost; the
 # production defaults (HTTPS redirect, secure cookies) are tested through subprocesses with

@@ -1,13 +1,14 @@
-"""Emails the tool sends. Sending goes through Django's email backend: the console while
-developing, SMTP (DJANGO_EMAIL_* settings) in production, memory in tests."""
+"""Emails the tool sends. Each is queued (server.tasks.mail.queue_email) under the key of its
+event and delivered by a task worker through Django's email backend: the console while
+developing, SMTP (DJANGO_EMAIL_* settings) in production, memory or a local SMTP server in
+tests."""
 
 import logging
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.urls import NoReverseMatch, reverse
 
 from server.models import Application
+from server.tasks.mail import absolute_url, queue_email
 
 logger = logging.getLogger(__name__)
 
@@ -15,8 +16,8 @@ logger = logging.getLogger(__name__)
 def notify_managers_of_application(*, application_id: int) -> int:
     """Tell the managers of the opportunity's project that someone applied.
 
-    One message addressed to all of them. Returns the number of recipients (0 when the project
-    has no active manager, and then nothing is sent).
+    One message addressed to all of them, queued once per application. Returns the number of
+    recipients (0 when the project has no active manager, and then nothing is queued).
     """
     application = (
         Application.objects.select_related("opportunity__project", "opportunity__role", "volunteer")
@@ -42,11 +43,11 @@ def notify_managers_of_application(*, application_id: int) -> int:
         f"Message: {application.message}" if application.message else "No message.",
     ]
     if admin_path:
-        lines += ["", f"Review the application in the admin: {admin_path}"]
-    send_mail(
+        lines += ["", f"Review the application in the admin: {absolute_url(admin_path)}"]
+    queue_email(
+        key=f"application:{application.pk}:managers",
+        to=recipients,
         subject=f"New application: {opportunity.title} ({opportunity.project.name})",
-        message="\n".join(lines),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
+        body="\n".join(lines),
     )
     return len(recipients)

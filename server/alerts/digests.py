@@ -18,9 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend, task
 
-from server.alerts.emails import send_digest_email, site_url
+from server.alerts.emails import queue_digest
 from server.alerts.matching import active_alerts, alert_scores, explained
 from server.models import Alert, AlertDelivery, Digest, Opportunity
+from server.tasks.mail import absolute_url
 
 DIGEST_LIMIT = 10
 EXPLANATION_LABELS = {"skills": "Skills", "hours": "Hours", "availability": "Meetings", "interest": "Interest"}
@@ -84,7 +85,7 @@ def digest_items(*, alert: Alert, deliveries: list[AlertDelivery]) -> list[dict]
             "opportunity": opportunity,
             "score": score,
             "explanation": [f"{EXPLANATION_LABELS[part]}: {sentence}" for part, sentence in explanation.items()],
-            "url": site_url(reverse("api:opportunity-detail", args=[opportunity.pk])),
+            "url": absolute_url(reverse("api:opportunity-detail", args=[opportunity.pk])),
         }
         for opportunity, score, explanation in explained(alert=alert, opportunities=still_open)
     ]
@@ -126,7 +127,7 @@ def send_digest(*, alert_id: int) -> int:
         AlertDelivery.objects.filter(pk__in=sent_ids).update(state=AlertDelivery.State.SENT, digest=digest)
         alert.last_sent_at = now
         alert.save(update_fields=["last_sent_at"])
-        send_digest_email(alert=alert, items=chosen)
+        queue_digest(alert=alert, digest_id=digest.pk, items=chosen)
     return len(chosen)
 
 

@@ -1,85 +1,72 @@
-"""The two alert emails, each sent by a task (DESIGN.md "Background work": every email).
+"""The two alert emails, queued through server.tasks.mail (every email is a task, sent once).
 
-Both tasks are idempotent: run twice, they mail once. The confirmation remembers which request
-it was mailed for; the digest marks its opportunities sent in the same transaction that
-decides to send them (server.alerts.digests).
+Each is stored under the key of the event that causes it — a confirmation request
+(`alert:<id>:confirm:<number>`) or a digest (`alert:<id>:digest:<digest id>`) — in the
+transaction of that event, so it is sent exactly when the event is committed, and once.
+Unsubscribing drops the alert's digests still waiting for delivery (`drop_queued_digests`):
+after it, nothing more reaches the address.
 """
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django_tasks import task
 
 from server.alerts.tokens import confirm_token, unsubscribe_token
-from server.models import Alert
-
-
-def site_url(path: str) -> str:
-    """An absolute link for an email (SITE_URL, e.g. https://jobs.example.org)."""
-    base = getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-    return base + path
+from server.models import Alert, OutboundEmail
+from server.tasks.mail import absolute_url, queue_email
 
 
 def confirm_url(alert: Alert) -> str:
-    return site_url(reverse("alerts:confirm", args=[confirm_token(alert)]))
+    return absolute_url(reverse("alerts:confirm", args=[confirm_token(alert)]))
 
 
 def unsubscribe_url(alert: Alert) -> str:
-    return site_url(reverse("alerts:unsubscribe", args=[unsubscribe_token(alert)]))
+    return absolute_url(reverse("alerts:unsubscribe", args=[unsubscribe_token(alert)]))
 
 
-def _message(*, to: str, subject: str, template: str, context: dict, headers=None) -> EmailMultiAlternatives:
-    message = EmailMultiAlternatives(
+def _queue(*, key: str, alert: Alert, subject: str, template: str, context: dict, headers=None):
+    context = {**context, "alert": alert, "site_url": absolute_url("/")}
+    return queue_email(
+        key=key,
+        to=[alert.email],
         subject=subject,
         body=render_to_string(f"alerts/email/{template}.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers=headers or {},
+        html=render_to_string(f"alerts/email/{template}.html", context),
+        headers=headers,
     )
-    message.attach_alternative(render_to_string(f"alerts/email/{template}.html", context), "text/html")
-    return message
 
 
-@task()
-def send_confirmation(*, alert_id: int, number: int) -> bool:
-    """Mail the confirmation link of the alert's request `number`, once.
-
-    A request superseded by a newer one, or withdrawn by an unsubscribe, is not mailed: only
-    the latest link could confirm anyway.
-    """
-    with transaction.atomic():
-        alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
-        if alert is None or alert.confirmation_sent_at is None or alert.confirmation_number != number:
-            return False
-        if alert.confirmation_mailed_number == number:
-            return False
-        context = {"alert": alert, "confirm_url": confirm_url(alert), "site_url": site_url("/")}
-        _message(
-            to=alert.email,
-            subject="Confirm your Civic Tech Jobs alert",
-            template="confirmation",
-            context=context,
-        ).send()
-        alert.confirmation_mailed_number = number
-        alert.save(update_fields=["confirmation_mailed_number"])
-    return True
+def queue_confirmation(*, alert: Alert) -> OutboundEmail | None:
+    """The confirmation link of the alert's latest request (the one email before confirming)."""
+    return _queue(
+        key=f"alert:{alert.pk}:confirm:{alert.confirmation_number}",
+        alert=alert,
+        subject="Confirm your Civic Tech Jobs alert",
+        template="confirmation",
+        context={"confirm_url": confirm_url(alert)},
+    )
 
 
-def send_digest_email(*, alert: Alert, items: list) -> None:
-    """Mail one digest. `items`: dicts with opportunity, score, explanation (lines), url.
+def queue_digest(*, alert: Alert, digest_id: int, items: list[dict]) -> OutboundEmail | None:
+    """One digest. `items`: dicts with opportunity, score, explanation (lines), url.
 
     RFC 8058 one-click unsubscribe: mail clients POST `List-Unsubscribe=One-Click` to the link
     in `List-Unsubscribe`, which works without a page or a CSRF token.
     """
     link = unsubscribe_url(alert)
     count = len(items)
-    subject = f"{count} new volunteer {'opportunity matches' if count == 1 else 'opportunities match'} you"
-    _message(
-        to=alert.email,
-        subject=subject,
+    return _queue(
+        key=f"alert:{alert.pk}:digest:{digest_id}",
+        alert=alert,
+        subject=f"{count} new volunteer {'opportunity matches' if count == 1 else 'opportunities match'} you",
         template="digest",
-        context={"alert": alert, "items": items, "unsubscribe_url": link, "site_url": site_url("/")},
+        context={"items": items, "unsubscribe_url": link},
         headers={"List-Unsubscribe": f"<{link}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-    ).send()
+    )
+
+
+def drop_queued_digests(*, alert: Alert) -> int:
+    """Delete the alert's digests not delivered yet (their delivery task then does nothing)."""
+    deleted, _ = OutboundEmail.objects.filter(
+        key__startswith=f"alert:{alert.pk}:digest:", status=OutboundEmail.Status.PENDING
+    ).delete()
+    return deleted

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
+from server.alerts.emails import drop_queued_digests, queue_confirmation
 from server.models import Alert, AlertDelivery, AlertSkill, AlertSlot, CommunityOfPractice, Skill
 from server.models.alerts import MIN_SCORE_DEFAULT
 from server.models.validators import default_timezone
@@ -63,10 +64,7 @@ def alert_subscribe(
     # Matches found for the old profile are not this profile's: a fresh start.
     AlertDelivery.objects.filter(alert=alert, state=AlertDelivery.State.PENDING).delete()
 
-    from server.alerts.emails import send_confirmation
-
-    number = alert.confirmation_number
-    transaction.on_commit(lambda: send_confirmation.enqueue(alert_id=alert.pk, number=number), robust=True)
+    queue_confirmation(alert=alert)  # stored and enqueued in this transaction: sent once, if committed
     return alert
 
 
@@ -103,4 +101,5 @@ def alert_unsubscribe(*, alert: Alert) -> Alert:
     AlertSkill.objects.filter(alert=alert).delete()
     AlertSlot.objects.filter(alert=alert).delete()
     AlertDelivery.objects.filter(alert=alert, state=AlertDelivery.State.PENDING).delete()
+    drop_queued_digests(alert=alert)
     return alert

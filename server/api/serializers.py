@@ -376,7 +376,13 @@ class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
 
 
+class TaskQueueSerializer(serializers.Serializer):
+    queued = serializers.IntegerField(read_only=True, help_text="Tasks ready to run now.")
+    oldest_seconds = serializers.IntegerField(read_only=True, help_text="How long the oldest has waited.")
+
+
 class HealthSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=["ok", "error"], read_only=True)
     database = serializers.ChoiceField(choices=["ok", "unavailable"], read_only=True)
     version = serializers.CharField(read_only=True)
+    tasks = TaskQueueSerializer(read_only=True, required=False)

@@ -23,6 +23,7 @@ from server.api.throttling import ApplicationRateThrottle
 from server.api.validation import RejectNulCharacters
 from server.matching import rank_opportunities
 from server.models import CommunityOfPractice, MeetingTime, Opportunity, Project, Role, Skill
+from server.tasks.status import queue_figures
 
 
 @contextmanager
@@ -271,7 +272,10 @@ class TokenView(RejectNulCharacters, APIView):
 
 
 class HealthView(APIView):
-    """For load balancers and `docker compose`: is the app up and can it reach its database?"""
+    """For load balancers and `docker compose`: is the app up and can it reach its database?
+
+    Also how many tasks wait and for how long; a busy queue is reported, never a failure.
+    """
 
     authentication_classes = []
     permission_classes = []
@@ -295,4 +299,9 @@ class HealthView(APIView):
                 {"status": "error", "database": "unavailable", "version": settings.VERSION},
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
-        return Response({"status": "ok", "database": "ok", "version": settings.VERSION})
+        try:
+            figures = queue_figures()
+        except DatabaseError:  # e.g. the worker's tables are not migrated yet: still healthy
+            figures = {"queued": 0, "oldest_seconds": 0}
+        tasks = {"queued": figures["queued"], "oldest_seconds": figures["oldest_seconds"]}
+        return Response({"status": "ok", "database": "ok", "version": settings.VERSION, "tasks": tasks})

@@ -13,6 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('server', '0005_matching_change_log'),
+        ('server', '0005_tasks_outbound_email'),
     ]
 
     operations = [
@@ -30,7 +31,6 @@ class Migration(migrations.Migration):
                 ('updated_at', models.DateTimeField(auto_now=True)),
                 ('confirmation_number', models.PositiveIntegerField(default=0, editable=False)),
                 ('confirmation_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('confirmation_mailed_number', models.PositiveIntegerField(blank=True, editable=False, null=True)),
                 ('confirmed_at', models.DateTimeField(blank=True, db_index=True, null=True)),
                 ('last_sent_at', models.DateTimeField(blank=True, null=True)),
                 ('unsubscribed_at', models.DateTimeField(blank=True, db_index=True, null=True)),

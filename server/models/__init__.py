@@ -2,6 +2,7 @@ from server.models.alerts import Alert, AlertDelivery, AlertSkill, AlertSlot, Di
 from server.models.applications import Application
 from server.models.catalog import CommunityOfPractice, Role, Skill
 from server.models.choices import ExperienceLevel, Weekday
+from server.models.email import OutboundEmail
 from server.models.matching import MatchChange
 from server.models.opportunities import Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
 from server.models.projects import MeetingTime, Project
@@ -21,6 +22,7 @@ __all__ = [
     "MatchChange",
     "MeetingTime",
     "Opportunity",
+    "OutboundEmail",
     "OpportunitySkill",
     "PreferredSkill",
     "Project",

@@ -53,11 +53,9 @@ class Alert(models.Model):
     created_at = models.DateTimeField(default=now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     # The latest confirmation request: its number (raised by every subscribe and unsubscribe, so
-    # only the latest link confirms) and when it was made; which number's email went out (so the
-    # sending task, run twice, mails once).
+    # only the latest link confirms; it also keys the confirmation email) and when it was made.
     confirmation_number = models.PositiveIntegerField(default=0, editable=False)
     confirmation_sent_at = models.DateTimeField(null=True, blank=True)
-    confirmation_mailed_number = models.PositiveIntegerField(null=True, blank=True, editable=False)
     confirmed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_sent_at = models.DateTimeField(null=True, blank=True)
     unsubscribed_at = models.DateTimeField(null=True, blank=True, db_index=True)

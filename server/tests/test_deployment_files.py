@@ -140,3 +140,13 @@ def test_gunicorn_accepts_the_configuration_and_loads_the_app(tmp_path):
     assert settings["worker_class"] == "gthread"
     assert settings["bind"] == "['0.0.0.0:8599']"
     assert settings["control_socket_disable"] == "True"
+
+
+def test_compose_runs_task_workers_from_the_app_image():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    app, worker = compose["services"]["app"], compose["services"]["worker"]
+    assert worker["image"] == app["image"]
+    assert worker["build"] == app["build"]
+    assert worker["command"][:3] == ["python", "manage.py", "db_worker"]
+    assert worker["environment"]["DATABASE_URL"] == app["environment"]["DATABASE_URL"]
+    assert "ports" not in worker  # scaled with --scale worker=N, nothing to publish

@@ -23,23 +23,23 @@ def _body(**changes):
     return body
 
 
-def test_subscribe_stores_the_profile_and_sends_only_a_confirmation(api, python, django_capture_on_commit_callbacks):
+def test_subscribe_stores_the_profile_and_sends_only_a_confirmation(api, python, run_tasks):
     community = CommunityOfPracticeFactory(name="Engineering", slug="engineering")
     role = RoleFactory(title="Back End Developer", community_of_practice=community)
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(
-            URL,
-            _body(
-                community_of_practice="engineering",
-                roles=[role.pk],
-                max_hours_per_week=10,
-                timezone="Europe/Berlin",
-                availability="Mon 18:00-20:00; wed 09:00-12:30",
-                frequency="daily",
-                min_score=75,
-            ),
-            format="json",
-        )
+    response = api.post(
+        URL,
+        _body(
+            community_of_practice="engineering",
+            roles=[role.pk],
+            max_hours_per_week=10,
+            timezone="Europe/Berlin",
+            availability="Mon 18:00-20:00; wed 09:00-12:30",
+            frequency="daily",
+            min_score=75,
+        ),
+        format="json",
+    )
+    assert run_tasks() == 1  # the confirmation's delivery
     assert response.status_code == 202
     assert response.json() == {"status": "confirmation sent"}
     alert = Alert.objects.get()
@@ -58,21 +58,17 @@ def test_subscribe_stores_the_profile_and_sends_only_a_confirmation(api, python,
     assert "/alerts/" in mail.outbox[0].body and "/confirm/" in mail.outbox[0].body
 
 
-def test_defaults_are_weekly_and_60(api, python, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        assert api.post(URL, {"email": "b@example.com", "skills": []}, format="json").status_code == 202
+def test_defaults_are_weekly_and_60(api, python, run_tasks):
+    assert api.post(URL, {"email": "b@example.com", "skills": []}, format="json").status_code == 202
     alert = Alert.objects.get()
     assert (alert.frequency, alert.min_score, alert.timezone) == ("weekly", 60, "America/Los_Angeles")
 
 
-def test_the_same_email_again_updates_the_profile_and_sends_a_new_confirmation(
-    api, python, django_capture_on_commit_callbacks
-):
+def test_the_same_email_again_updates_the_profile_and_sends_a_new_confirmation(api, python, run_tasks):
     django = SkillFactory(name="Django")
-    with django_capture_on_commit_callbacks(execute=True):
-        api.post(URL, _body(), format="json")
-    with django_capture_on_commit_callbacks(execute=True):
-        response = api.post(URL, _body(email="ada@example.COM", skills=[{"name": "Django", "level": 2}]), format="json")
+    api.post(URL, _body(), format="json")
+    response = api.post(URL, _body(email="ada@example.COM", skills=[{"name": "Django", "level": 2}]), format="json")
+    run_tasks()
     assert response.status_code == 202
     alert = Alert.objects.get()
     assert list(alert.skill_levels.values_list("skill", "level")) == [(django.pk, 2)]
@@ -92,14 +88,14 @@ def test_the_same_email_again_updates_the_profile_and_sends_a_new_confirmation(
         ({"timezone": "Mars/Olympus"}, "timezone", "IANA"),
     ],
 )
-def test_bad_input_is_a_400_naming_the_field_and_stores_nothing(api, python, changes, field, words):
+def test_bad_input_is_a_400_naming_the_field_and_stores_nothing(api, python, run_tasks, changes, field, words):
     response = api.post(URL, _body(**changes), format="json")
     assert response.status_code == 400
     errors = response.json()
     assert list(errors) == [field]
     assert words in str(errors[field])
     assert not Alert.objects.exists()
-    assert mail.outbox == []
+    assert run_tasks() == 0 and mail.outbox == []
 
 
 def test_skills_are_required(api):
@@ -108,11 +104,10 @@ def test_skills_are_required(api):
     assert list(response.json()) == ["skills"]
 
 
-def test_subscriptions_are_throttled_like_applications(api, python, monkeypatch, django_capture_on_commit_callbacks):
+def test_subscriptions_are_throttled_like_applications(api, python, monkeypatch, run_tasks):
     monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "applications", "2/hour")
     for index in range(2):
-        with django_capture_on_commit_callbacks(execute=True):
-            assert api.post(URL, _body(email=f"v{index}@example.com"), format="json").status_code == 202
+        assert api.post(URL, _body(email=f"v{index}@example.com"), format="json").status_code == 202
     response = api.post(URL, _body(email="v3@example.com"), format="json")
     assert response.status_code == 429
     assert "Retry-After" in response

@@ -2,10 +2,11 @@
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.test import override_settings
 from rest_framework.settings import api_settings
 
-from server.models import Application, Volunteer
+from server.models import Application, OutboundEmail, Volunteer
 from server.tests.factories import OpenOpportunityFactory, OpportunityFactory, UserFactory, VolunteerFactory
 
 pytestmark = pytest.mark.django_db
@@ -67,43 +68,55 @@ def test_bad_input_names_the_field(api, opportunity, field, value):
     assert field in response.json()
 
 
-def test_managers_are_emailed_after_commit(api, opportunity, project_manager, django_capture_on_commit_callbacks):
+def test_managers_are_emailed_by_the_worker_after_commit(
+    api, opportunity, project_manager, django_capture_on_commit_callbacks, run_tasks, settings
+):
+    settings.SITE_URL = "https://jobs.example.org"
     UserFactory(email="inactive@example.org", is_active=False)
     opportunity.project.managers.add(UserFactory(email="second@example.org"))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = apply(api, opportunity, message="Hello!")
     assert response.status_code == 201
-    assert mail.outbox == []  # nothing before the transaction commits
+    assert not OutboundEmail.objects.exists()  # nothing before the transaction commits
     for callback in callbacks:
         callback()
+    assert mail.outbox == []  # the request queues, never sends
+    assert run_tasks() == 1
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert sorted(message.to) == ["manager@example.org", "second@example.org"]
     assert "Data Analyst" in message.subject
     assert "Ana Silva <ana@example.com>" in message.body
     assert "Hello!" in message.body
+    application = Application.objects.get()
+    assert f"https://jobs.example.org/admin/server/application/{application.pk}/change/" in message.body
 
 
-def test_a_repeated_application_sends_no_second_email(api, opportunity, django_capture_on_commit_callbacks):
+def test_a_repeated_application_sends_no_second_email(api, opportunity, django_capture_on_commit_callbacks, run_tasks):
     with django_capture_on_commit_callbacks(execute=True):
         apply(api, opportunity)
     with django_capture_on_commit_callbacks(execute=True):
         apply(api, opportunity)
+    run_tasks()
     assert len(mail.outbox) == 1
 
 
-def test_a_failing_mail_server_does_not_fail_the_application(api, opportunity, django_capture_on_commit_callbacks):
+def test_a_failing_mail_server_does_not_fail_the_application(
+    api, opportunity, django_capture_on_commit_callbacks, run_tasks
+):
     broken = override_settings(EMAIL_BACKEND="server.tests.api.test_applications.BrokenBackend")
     with broken, django_capture_on_commit_callbacks(execute=True):
         response = apply(api, opportunity)
     assert response.status_code == 201
     assert Application.objects.count() == 1
+    with broken:
+        run_tasks()
+    email = OutboundEmail.objects.get()
+    assert (email.status, email.attempts) == ("pending", 1)  # retried later
+    assert "SMTP is down" in email.last_error
 
 
-class BrokenBackend:
-    def __init__(self, *args, **kwargs):
-        pass
-
+class BrokenBackend(BaseEmailBackend):
     def send_messages(self, messages):
         raise ConnectionRefusedError("SMTP is down")
 

@@ -67,7 +67,29 @@ class TestHealth:
     def test_ok(self, api):
         response = api.get("/api/health/")
         assert response.status_code == 200
-        assert response.json() == {"status": "ok", "database": "ok", "version": settings.VERSION}
+        assert response.json() == {
+            "status": "ok",
+            "database": "ok",
+            "version": settings.VERSION,
+            "tasks": {"queued": 0, "oldest_seconds": 0},
+        }
+
+    def test_a_busy_queue_is_reported_not_a_failure(self, api):
+        from datetime import timedelta
+
+        from django.utils import timezone
+        from django_tasks_db.models import DBTaskResult
+
+        from server.tasks.mail import queue_email
+
+        for number in range(3):
+            queue_email(key=f"health:{number}", to=["a@example.org"], subject="s", body="b")
+        DBTaskResult.objects.update(enqueued_at=timezone.now() - timedelta(minutes=10))
+        response = api.get("/api/health/")
+        assert response.status_code == 200
+        assert response.json()["status"] == "ok"
+        assert response.json()["tasks"]["queued"] == 3
+        assert 595 <= response.json()["tasks"]["oldest_seconds"] <= 660
 
     def test_database_down_is_503(self, api):
         with mock.patch("server.api.views.connection.cursor", side_effect=OperationalError("connection refused")):

@@ -1,0 +1,31 @@
+"""Figures about the task queue, read by `tasks_status`, /api/health/ and the dashboard.
+
+"Queued" means ready to run now (deferred tasks whose `run_after` is still ahead are counted
+apart); the oldest queued task's age is how long it has been waiting since it could have run,
+so a growing number says the workers are too few or stuck.
+"""
+
+from django.db.models import Min
+from django.utils import timezone
+from django_tasks_db.compat import TaskResultStatus
+from django_tasks_db.models import DBTaskResult, get_date_max
+
+
+def queue_figures(*, now=None) -> dict[str, int]:
+    """queued, oldest_seconds, deferred, running, failed (failed: all kept results)."""
+    now = now or timezone.now()
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    no_date = waiting.filter(run_after=get_date_max()).aggregate(since=Min("enqueued_at"))["since"]
+    came_due = waiting.filter(run_after__lte=now).aggregate(since=Min("run_after"))["since"]
+    oldest = min((since for since in (no_date, came_due) if since is not None), default=None)
+    return {
+        "queued": DBTaskResult.objects.ready().count(),
+        "oldest_seconds": max(0, int((now - oldest).total_seconds())) if oldest else 0,
+        "deferred": waiting.exclude(run_after=get_date_max()).filter(run_after__gt=now).count(),
+        "running": DBTaskResult.objects.running().count(),
+        "failed": DBTaskResult.objects.failed().count(),
+    }
+
+
+def failed_task_count() -> int:
+    return DBTaskResult.objects.failed().count()
