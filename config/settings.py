@@ -4,6 +4,7 @@ Every variable is documented in README.md. Unset variables give a safe local set
 SQLite in db.sqlite3, debug off.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -47,11 +48,15 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "server",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "server.security.csp.ContentSecurityPolicyMiddleware",
+    "server.security.middleware.ApiBodyLimitMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,6 +66,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it sees the sign-in views' lockout flag on the way out (django-axes).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -104,6 +111,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "server.User"
+# django-axes first: a locked-out (account, client) pair is refused before any password check.
+AUTHENTICATION_BACKENDS = [
+    "server.security.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -171,7 +183,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 # Behind a TLS-terminating proxy that always sets X-Forwarded-Proto (never enable otherwise:
 # a client could then claim HTTPS itself).
-if env_bool("DJANGO_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+# How many proxies of ours append to X-Forwarded-For: the client is the N-th address from the
+# right (server.security.client_ip). Without BEHIND_PROXY the connection's address is used.
+NUM_PROXIES = env_int("DJANGO_NUM_PROXIES", 1)
+if NUM_PROXIES < 1:
+    raise ImproperlyConfigured("DJANGO_NUM_PROXIES must be 1 or more.")
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = env_bool("DJANGO_USE_X_FORWARDED_HOST", False)
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
@@ -190,6 +208,65 @@ X_FRAME_OPTIONS = "DENY"
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_DATA_UPLOAD_MAX_MEMORY_SIZE", 64 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("DJANGO_FILE_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env_int("DJANGO_DATA_UPLOAD_MAX_NUMBER_FIELDS", 10_000)
+
+# API bodies (never an import): at most this many bytes (server.security.middleware), JSON
+# nested at most this deep (server.api.parsers). Far above any valid body, far below what
+# costs the server.
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 1024 * 1024)
+API_MAX_JSON_DEPTH = 20
+
+# --- Cache: throttle counters and anything else cached -------------------------------------
+# With REDIS_URL every app process and container shares one cache, so each API throttle is
+# one global limit; without it each process counts on its own (a per-process memory cache).
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env_str("REDIS_KEY_PREFIX", "ctj"),
+            "TIMEOUT": 300,
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Sign-in lockout (django-axes) on /admin/login/ and /api/auth/token/ ----------------------
+# LOGIN_FAILURE_LIMIT failures for one account from one client within LOGIN_LOCKOUT_MINUTES
+# lock that pair for LOGIN_LOCKOUT_MINUTES; other accounts and other clients sign in as usual.
+# Attempts are stored in the database (shared by every process); Organizers unlock in the
+# admin (Accounts → Sign-in lockouts) by deleting the attempt.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A locked pair stays locked LOGIN_LOCKOUT_MINUTES from the lock, however often it retries.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "server.security.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "server.security.lockout.lockout_username"
+AXES_LOCKOUT_CALLABLE = "server.security.lockout.lockout_response"
+AXES_ENABLE_ADMIN = False  # registered by server.admin.security, in Unfold's style
+AXES_VERBOSE = False
+
+# --- Content-Security-Policy (django-csp) ---------------------------------------------------
+# Everything is served from this origin (Swagger UI from drf-spectacular-sidecar, no CDN).
+# The admin adds 'unsafe-eval' for Alpine.js, which Unfold uses (server.security.csp).
+# Styles allow inline style attributes (Unfold's templates and Swagger UI use them); scripts
+# never run inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 # Static files are served by whitenoise from STATIC_ROOT (collectstatic), with long cache headers.
 WHITENOISE_MAX_AGE = env_int("DJANGO_STATIC_MAX_AGE", 60 * 60 * 24 * 365)
@@ -333,6 +410,12 @@ UNFOLD = {
                         "link": _model_link("auth.group"),
                         "permission": _can("auth.view_group"),
                     },
+                    {
+                        "title": "Sign-in lockouts",
+                        "icon": "lock_clock",
+                        "link": _model_link("axes.accessattempt"),
+                        "permission": _can("axes.view_accessattempt"),
+                    },
                 ],
             },
         ],
@@ -354,7 +437,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["server.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "server.api.exceptions.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "server.api.schema.AutoSchema",
     "TEST_REQUEST_DEFAULT_FORMAT": "json",

@@ -26,3 +26,9 @@ CSRF_COOKIE_SECURE = False
 # No collectstatic before tests: WhiteNoise finds files through the finders, as in development.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+if REDIS_URL:  # noqa: F405
+    # A prefix of this run's own, so parallel runs on one Redis never see each other's
+    # counters (server/tests/caching.py deletes only these keys).
+    import uuid
+
+    CACHES["default"]["KEY_PREFIX"] = f"ctj-test-{uuid.uuid4().hex[:12]}"  # noqa: F405

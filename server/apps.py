@@ -9,6 +9,8 @@ class ServerConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from server.security import lockout  # noqa: F401  (connects the lockout log line)
+
         post_migrate.connect(_install_matching_triggers, sender=self)
 
 

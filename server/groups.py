@@ -28,7 +28,10 @@ PROJECT_MANAGER_PERMISSIONS = (
 def ensure_groups() -> tuple[Group, Group]:
     """Create or refresh both groups. Safe to call again: it only sets permissions."""
     organizers, _ = Group.objects.get_or_create(name=ORGANIZERS)
-    organizers.permissions.set(Permission.objects.filter(content_type__app_label__in=["server", "auth", "authtoken"]))
+    # "axes": the sign-in lockouts, which Organizers may unlock.
+    organizers.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["server", "auth", "authtoken", "axes"])
+    )
     managers, _ = Group.objects.get_or_create(name=PROJECT_MANAGERS)
     managers.permissions.set(
         Permission.objects.filter(content_type__app_label="server", codename__in=PROJECT_MANAGER_PERMISSIONS)

@@ -31,7 +31,6 @@ from types import SimpleNamespace
 
 from django.db import DatabaseError, IntegrityError, connections, router, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from server import services
 from server.csv_columns import COLUMNS
@@ -49,6 +48,9 @@ from server.models import (
     Volunteer,
     VolunteerSkill,
 )
+from server.models.catalog import default_slug, skill_key
+from server.models.opportunities import skill_list_errors
+from server.models.validators import NUL_MESSAGE
 from server.widgets import CellError, split_list, unescape_formula
 
 BATCH = 2000
@@ -163,11 +165,14 @@ class Lookups:
         return names.get(pk, "?")
 
     def skill(self, name: str) -> int:
-        table = self._load("skills", lambda: {n.lower(): pk for pk, n in Skill.objects.values_list("pk", "name")})
+        table = self._load("skills", Skill.objects.by_key)
         try:
-            return table[name.lower()]
+            return table[skill_key(name)]
         except KeyError:
             raise CellError(f'"{name}" is not a skill') from None
+
+    def skill_name(self, pk: int) -> str:
+        return self._load("skill_names", lambda: dict(Skill.objects.values_list("pk", "name")))[pk]
 
     def project(self, name: str) -> int:
         table = self._load("projects", lambda: {n.lower(): pk for pk, n in Project.objects.values_list("pk", "name")})
@@ -355,7 +360,7 @@ class CommunitiesKind(Kind):
         }
 
     def defaults(self, values):
-        return {"slug": slugify(values.get("name", "")), "description": ""}
+        return {"slug": default_slug(values.get("name", "")), "description": ""}
 
     def validate(self, state, current, values):
         if not state["slug"]:
@@ -449,7 +454,7 @@ class ProjectsKind(Kind):
 
     def defaults(self, values):
         return {
-            "slug": slugify(values.get("name", "")),
+            "slug": default_slug(values.get("name", "")),
             "status": Project.Status.ACTIVE,
             "website_url": "",
             "repository_url": "",
@@ -560,12 +565,25 @@ class OpportunitiesKind(Kind):
                 )
             )
         both = {skill for skill, _ in state["required_skills"]} & {skill for skill, _ in state["preferred_skills"]}
-        if both:
-            errors.append(("preferred_skills", "a skill cannot be both required and preferred"))
-        if current is not None and state["status"] != current["status"]:
-            probe = Opportunity(status=current["status"])
-            if not services.can_transition(probe, state["status"]):
-                errors.append(("status", f'cannot change from "{current["status"]}" to "{state["status"]}"'))
+        if both:  # the model's rule and words (skill_list_errors), asked only when it applies
+            name = self.lookups.skill_name
+            found = skill_list_errors(
+                required=[(pk, name(pk)) for pk, _ in state["required_skills"]],
+                preferred=[(pk, name(pk)) for pk, _ in state["preferred_skills"]],
+            )
+            errors.extend((column, message) for column, messages in found.items() for message in messages)
+        from_status = current["status"] if current is not None else None
+        if state["status"] != (from_status or Opportunity.Status.DRAFT):
+            # The same rule, and so the same message, as opportunity_transition.
+            try:
+                services.check_transition(
+                    title=Opportunity.default_title(state["title"], self.lookups.role_title(state["role"])),
+                    current=from_status,
+                    to=state["status"],
+                    expires_on=state["expires_on"],
+                )
+            except services.ServiceError as error:
+                errors.append(("status", " ".join(error.messages)))
         return errors
 
     raw_create = True
@@ -573,7 +591,7 @@ class OpportunitiesKind(Kind):
     def build_row(self, state):
         row = super().build_row(state)
         if not row["title"]:
-            row["title"] = self.lookups.role_title(row["role_id"])
+            row["title"] = Opportunity.default_title(row["title"], self.lookups.role_title(row["role_id"]))
         row["created_by_id"] = row["updated_by_id"] = self.user.pk if self.user else None
         if row["status"] != Opportunity.Status.DRAFT:
             # An imported posting that is past draft was published at some point: now, as far as we know.
@@ -853,6 +871,12 @@ def _run(handler, positions, rows, report, progress, dry_run) -> ImportReport:
     return report
 
 
+def _clean(handler: Kind, column, value, values, current):
+    if value.__class__ is str and "\x00" in value:
+        raise CellError(NUL_MESSAGE)  # the API's and the admin's words (Django's validator)
+    return handler.clean(column, value, values, current)
+
+
 def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
     existing = handler.load_existing()
     seen: dict = {}
@@ -887,9 +911,7 @@ def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
                 values[column] = seen_values[value]
                 continue
             try:
-                if isinstance(value, str) and "\x00" in value:
-                    raise CellError("contains a NUL character, which cannot be stored")
-                values[column] = cleaned = handler.clean(column, value, values, None)
+                values[column] = cleaned = _clean(handler, column, value, values, None)
             except ValueError as error:
                 row_errors.append((column, f"row {number}, {column}: {error}"))
             else:
@@ -903,9 +925,7 @@ def _plan(handler: Kind, positions, rows, report: ImportReport, progress):
             if raw[column] == "":
                 continue
             try:
-                if isinstance(raw[column], str) and "\x00" in raw[column]:
-                    raise CellError("contains a NUL character, which cannot be stored")
-                values[column] = handler.clean(column, raw[column], values, current)
+                values[column] = _clean(handler, column, raw[column], values, current)
             except ValueError as error:
                 row_errors.append((column, f"row {number}, {column}: {error}"))
         if row_errors:

@@ -13,11 +13,13 @@ from server.tasks.mail import absolute_url, queue_email
 logger = logging.getLogger(__name__)
 
 
-def notify_managers_of_application(*, application_id: int) -> int:
+def notify_managers_of_application(*, application_id: int, new_volunteer: bool = False) -> int:
     """Tell the managers of the opportunity's project that someone applied.
 
-    One message addressed to all of them, queued once per application. Returns the number of
-    recipients (0 when the project has no active manager, and then nothing is queued).
+    One message addressed to all of them, saying whether the applicant is new to the volunteer
+    pool or already known (then with the stored name beside the one given: an anonymous
+    application never changes a volunteer). Returns the number of recipients (0 when the
+    project has no active manager, and then nothing is queued); queued once per application.
     """
     application = (
         Application.objects.select_related("opportunity__project", "opportunity__role", "volunteer")
@@ -37,8 +39,14 @@ def notify_managers_of_application(*, application_id: int) -> int:
         admin_path = reverse("admin:server_application_change", args=[application.pk])
     except NoReverseMatch:  # the admin is not mounted (e.g. an API-only deployment)
         admin_path = ""
+    given_name = application.applicant_name or volunteer.name
+    if new_volunteer:
+        known = "New volunteer: this email was not in the volunteer pool before."
+    else:
+        known = f'Known volunteer: already in the volunteer pool as "{volunteer.name}".'
     lines = [
-        f'{volunteer.name} <{volunteer.email}> applied to "{opportunity.title}" ({opportunity.project.name}).',
+        f'{given_name} <{volunteer.email}> applied to "{opportunity.title}" ({opportunity.project.name}).',
+        known,
         "",
         f"Message: {application.message}" if application.message else "No message.",
     ]

@@ -20,6 +20,7 @@ from server.importing import KINDS, run_import
 from server.models import (
     Application,
     CommunityOfPractice,
+    MeetingTime,
     Opportunity,
     OpportunitySkill,
     Project,
@@ -28,6 +29,7 @@ from server.models import (
     Volunteer,
 )
 from server.models.choices import ExperienceLevel
+from server.models.validators import value_bounds
 from server.widgets import (
     CellError,
     ChoiceWidget,
@@ -44,10 +46,20 @@ from server.widgets import (
     URLWidget,
     UUIDWidget,
     escape_formula,
-    hours_widget,
 )
 
 ADMIN_ERRORS_SHOWN = 200
+
+
+def text(model, name, widget=TextWidget):
+    """A text cell bounded by the model field's own max_length (the one home of the bound)."""
+    return widget(max_length=model._meta.get_field(name).max_length)
+
+
+def whole(model, name):
+    """A whole-number cell bounded by the model field's validators."""
+    minimum, maximum = value_bounds(model._meta.get_field(name))
+    return IntegerWidget(minimum=minimum, maximum=maximum)
 
 
 def column(name, widget, attribute=None):
@@ -119,8 +131,8 @@ def report_to_result(report) -> Result:
 
 class CommunityResource(CSVResource):
     kind = "communities"
-    name = column("name", TextWidget(max_length=100))
-    slug = column("slug", SlugWidget(max_length=100))
+    name = column("name", text(CommunityOfPractice, "name"))
+    slug = column("slug", text(CommunityOfPractice, "slug", SlugWidget))
     description = column("description", TextWidget())
 
     class Meta:
@@ -131,7 +143,7 @@ class CommunityResource(CSVResource):
 
 class RoleResource(CSVResource):
     kind = "roles"
-    title = column("title", TextWidget(max_length=100))
+    title = column("title", text(Role, "title"))
     community_of_practice = column("community_of_practice", NaturalKeyWidget(resolver="community"))
     description = column("description", TextWidget())
 
@@ -146,7 +158,7 @@ class RoleResource(CSVResource):
 
 class SkillResource(CSVResource):
     kind = "skills"
-    name = column("name", TextWidget(max_length=100))
+    name = column("name", text(Skill, "name"))
     communities_of_practice = column(
         "communities_of_practice", NameListWidget(resolver="community", label="community of practice")
     )
@@ -163,15 +175,17 @@ class SkillResource(CSVResource):
 
 class ProjectResource(CSVResource):
     kind = "projects"
-    name = column("name", TextWidget(max_length=150))
-    slug = column("slug", SlugWidget(max_length=150))
+    name = column("name", text(Project, "name"))
+    slug = column("slug", text(Project, "slug", SlugWidget))
     status = column("status", ChoiceWidget(Project.Status))
-    website_url = column("website_url", URLWidget(max_length=200))
-    repository_url = column("repository_url", URLWidget(max_length=200))
-    slack_channel = column("slack_channel", TextWidget(max_length=200))
+    website_url = column("website_url", text(Project, "website_url", URLWidget))
+    repository_url = column("repository_url", text(Project, "repository_url", URLWidget))
+    slack_channel = column("slack_channel", text(Project, "slack_channel"))
     timezone = column("timezone", TimeZoneWidget())
     managers = column("managers", NameListWidget(resolver="manager", label="manager", attribute="email"))
-    meeting_times = column("meeting_times", ScheduleWidget(labels=True))
+    meeting_times = column(
+        "meeting_times", ScheduleWidget(label_max_length=MeetingTime._meta.get_field("label").max_length)
+    )
 
     class Meta:
         model = Project
@@ -202,19 +216,19 @@ class OpportunityResource(CSVResource):
     community_of_practice = column(
         "community_of_practice", NaturalKeyWidget(resolver="community"), attribute="role__community_of_practice"
     )
-    title = column("title", TextWidget(max_length=200))
+    title = column("title", text(Opportunity, "title"))
     status = column("status", ChoiceWidget(Opportunity.Status))
     experience_level = column("experience_level", ChoiceWidget(ExperienceLevel))
-    min_hours_per_week = column("min_hours_per_week", hours_widget())
+    min_hours_per_week = column("min_hours_per_week", whole(Opportunity, "min_hours_per_week"))
     work_environment = column("work_environment", ChoiceWidget(Opportunity.WorkEnvironment))
-    positions = column("positions", IntegerWidget(minimum=1, maximum=32767))
+    positions = column("positions", whole(Opportunity, "positions"))
     required_skills = column(
         "required_skills", SkillRequirementsWidget(OpportunitySkill.Kind.REQUIRED), attribute="skill_requirements"
     )
     preferred_skills = column(
         "preferred_skills", SkillRequirementsWidget(OpportunitySkill.Kind.PREFERRED), attribute="skill_requirements"
     )
-    body = column("body", TextWidget())
+    body = column("body", text(Opportunity, "body"))
     expires_on = column("expires_on", DateWidget())
 
     class Meta:
@@ -230,12 +244,12 @@ class OpportunityResource(CSVResource):
 
 class VolunteerResource(CSVResource):
     kind = "volunteers"
-    email = column("email", EmailWidget())
-    name = column("name", TextWidget(max_length=150))
+    email = column("email", text(Volunteer, "email", EmailWidget))
+    name = column("name", text(Volunteer, "name"))
     community_of_practice = column("community_of_practice", NaturalKeyWidget(resolver="community"))
     roles = column("roles", NameListWidget(resolver="role", label="role", attribute="title"))
     experience_level = column("experience_level", ChoiceWidget(ExperienceLevel))
-    max_hours_per_week = column("max_hours_per_week", hours_widget())
+    max_hours_per_week = column("max_hours_per_week", whole(Volunteer, "max_hours_per_week"))
     timezone = column("timezone", TimeZoneWidget())
     availability = column("availability", ScheduleWidget())
     skills = column("skills", SkillLevelsWidget(), attribute="skill_levels")
@@ -263,7 +277,7 @@ class ApplicationResource(CSVResource):
     opportunity_id = column("opportunity_id", UUIDWidget())
     volunteer_email = column("volunteer_email", EmailWidget(), attribute="volunteer__email")
     status = column("status", ChoiceWidget(Application.Status))
-    message = column("message", TextWidget())
+    message = column("message", text(Application, "message"))
 
     class Meta:
         model = Application

@@ -40,12 +40,7 @@ class Slot:
     label: str = ""
 
     def __post_init__(self):
-        if not 0 <= self.weekday <= 6:
-            raise ScheduleError(f"weekday {self.weekday} is not between 0 (Mon) and 6 (Sun)")
-        if not 0 <= self.start < MINUTES_PER_DAY or not 0 < self.end <= MINUTES_PER_DAY:
-            raise ScheduleError(f"{self.start}-{self.end} is outside one day")
-        if self.end <= self.start:
-            raise ScheduleError(f'"{format_slot(self)}" ends before it starts')
+        check_slot(self.weekday, self.start, self.end)
 
     @property
     def minutes(self) -> int:
@@ -53,6 +48,18 @@ class Slot:
 
     def __str__(self) -> str:
         return format_slot(self)
+
+
+def check_slot(weekday: int, start: int, end: int) -> None:
+    """The one statement of a valid slot, for the cell format, the models and the admin: a day
+    Mon…Sun, within one day, ending after it starts (overnight slots are split at midnight)."""
+    if not 0 <= weekday <= 6:
+        raise ScheduleError(f"weekday {weekday} is not between 0 (Mon) and 6 (Sun)")
+    if not 0 <= start < MINUTES_PER_DAY or not 0 < end <= MINUTES_PER_DAY:
+        raise ScheduleError(f"{start}-{end} is outside one day")
+    if end <= start:
+        text = f"{DAY_ABBREVIATIONS[weekday]} {format_time(start)}-{format_time(end)}"
+        raise ScheduleError(f'"{text}" ends before it starts (split overnight slots at midnight)')
 
 
 def parse_weekday(text: str) -> int:
@@ -91,8 +98,7 @@ def parse_slot(text: str) -> Slot:
         end = parse_time(match.group("end"), allow_end_of_day=True)
     except ScheduleError:
         raise ScheduleError(f'"{text}" is not a time range') from None
-    if end <= start:
-        raise ScheduleError(f'"{text}" ends before it starts (split overnight slots at midnight)')
+    check_slot(weekday, start, end)
     return Slot(weekday, start, end, (match.group("label") or "").strip())
 
 

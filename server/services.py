@@ -5,6 +5,8 @@ lives here once. Callers pass keyword arguments and get the changed object back,
 `ServiceError` whose message can be shown to a person as it is.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,13 +24,34 @@ ALLOWED_TRANSITIONS: dict[str, set[str]] = {
     Status.CLOSED: set(),
 }
 
-_VERBS = {
-    Status.OPEN: "publish",
-    Status.ON_HOLD: "put on hold",
-    Status.FILLED: "mark as filled",
-    Status.CLOSED: "close",
-    Status.DRAFT: "return to draft",
+
+@dataclass(frozen=True)
+class Transition:
+    """How a move to one status is named. The admin builds its actions and messages from this
+    table, the services their refusals; nothing else spells a transition's words."""
+
+    to: str
+    name: str  # the action's name in URLs and code: "publish"
+    verb: str  # imperative, for refusals: 'Cannot publish "X": …'
+    label: str  # button text: "Publish"
+    done: str  # past tense, for confirmations: "Published 2 opportunities."
+
+
+TRANSITIONS: dict[str, Transition] = {
+    t.to: t
+    for t in (
+        Transition(Status.OPEN, "publish", "publish", "Publish", "Published"),
+        Transition(Status.ON_HOLD, "hold", "put on hold", "Put on hold", "Put on hold"),
+        Transition(Status.FILLED, "fill", "mark as filled", "Mark filled", "Marked as filled"),
+        Transition(Status.CLOSED, "close", "close", "Close", "Closed"),
+        Transition(Status.DRAFT, "draft", "return to draft", "Return to draft", "Returned to draft"),
+    )
 }
+
+
+def transition_label(to: str) -> str:
+    """The button text for moving to status `to`."""
+    return TRANSITIONS[to].label
 
 
 class ServiceError(ValidationError):
@@ -39,7 +62,33 @@ def can_transition(opportunity: Opportunity, to: str) -> bool:
     return to in ALLOWED_TRANSITIONS[opportunity.status]
 
 
-def stamp_status_change(*, opportunity: Opportunity, to: str, now) -> None:
+def allowed_transitions(status: str) -> list[Transition]:
+    """The moves the status `status` allows, in the table's order (for the admin's buttons)."""
+    return [transition for to, transition in TRANSITIONS.items() if to in ALLOWED_TRANSITIONS[status]]
+
+
+def check_transition(*, title: str, current: str | None, to: str, expires_on) -> None:
+    """Raise ServiceError unless a posting titled `title` may move from `current` to `to`.
+
+    The one statement of the rule, for opportunity_transition and for the CSV import (which
+    checks plain row values before it writes anything). `current` None is a row an import
+    creates: it may arrive in any status, as an exported file carries it, but entering `open`
+    still obeys the expiry rule.
+    """
+    if to not in Status.values:
+        raise ServiceError(f'"{to}" is not an opportunity status.')
+    if current is not None:
+        if to == current:
+            raise ServiceError(f'"{title}" is already {Status(current).label.lower()}.')
+        if to not in ALLOWED_TRANSITIONS[current]:
+            raise ServiceError(f'Cannot {TRANSITIONS[to].verb} "{title}": it is {Status(current).label.lower()}.')
+    if to == Status.OPEN and Opportunity.is_past(expires_on):
+        raise ServiceError(
+            f'Cannot publish "{title}": it expired on {expires_on:%Y-%m-%d}. Change the expiry date first.'
+        )
+
+
+def stamp_status_change(*, opportunity, to: str, now) -> None:
     """Set the timestamp that moving to `to` records (no save). Shared with the CSV import."""
     if to == Status.OPEN and opportunity.published_at is None:
         opportunity.published_at = now
@@ -52,18 +101,7 @@ def stamp_status_change(*, opportunity: Opportunity, to: str, now) -> None:
 @transaction.atomic
 def opportunity_transition(*, opportunity: Opportunity, to: str, by=None) -> Opportunity:
     """Move an opportunity to status `to`, stamping published_at / filled_at / closed_at."""
-    if to not in Status.values:
-        raise ServiceError(f'"{to}" is not an opportunity status.')
-    current = opportunity.status
-    if to == current:
-        raise ServiceError(f'"{opportunity.title}" is already {Status(current).label.lower()}.')
-    if not can_transition(opportunity, to):
-        raise ServiceError(f'Cannot {_VERBS[to]} "{opportunity.title}": it is {Status(current).label.lower()}.')
-    if to == Status.OPEN and opportunity.is_expired:
-        raise ServiceError(
-            f'Cannot publish "{opportunity.title}": it expired on {opportunity.expires_on:%Y-%m-%d}. '
-            "Change the expiry date first."
-        )
+    check_transition(title=opportunity.title, current=opportunity.status, to=to, expires_on=opportunity.expires_on)
     opportunity.status = to
     stamp_status_change(opportunity=opportunity, to=to, now=timezone.now())
     if by is not None:
@@ -120,28 +158,33 @@ def opportunity_duplicate(*, opportunity: Opportunity, by=None) -> Opportunity:
 def application_apply(
     *, opportunity: Opportunity, email: str, name: str, message: str = "", source: str = Application.Source.API
 ) -> tuple[Application, bool]:
-    """Record that a volunteer applies. Creates or updates the volunteer by email.
+    """Record that a volunteer applies. Creates the volunteer when the email is new.
 
+    An existing volunteer's stored fields are never changed here (anyone may call the API with
+    anyone's email): the name and message given stay with the application, and the managers
+    are told whether the volunteer is new or already known.
     Returns (application, created). Applying twice returns the first application unchanged,
     so a double-click or a retry never makes a duplicate.
     """
     if not opportunity.is_public:
         raise ServiceError(f'"{opportunity.title}" is not open for applications.')
-    email = email.strip().lower()
+    email, name = email.strip().lower(), name.strip()
     # get_or_create survives the race of two first applications with the same email.
-    volunteer, volunteer_created = Volunteer.objects.get_or_create(email=email, defaults={"name": name.strip()})
-    if not volunteer_created and name.strip() and volunteer.name != name.strip():
-        volunteer.name = name.strip()
-        volunteer.save(update_fields=["name", "updated_at"])
+    volunteer, volunteer_created = Volunteer.objects.get_or_create(email=email, defaults={"name": name})
     application, created = Application.objects.get_or_create(
-        opportunity=opportunity, volunteer=volunteer, defaults={"message": message, "source": source}
+        opportunity=opportunity,
+        volunteer=volunteer,
+        defaults={"applicant_name": name, "message": message, "source": source},
     )
     if created:
         # Only once the application is stored for good; a failing mail server is logged, never
         # turned into a failed application.
         from server.notifications import notify_managers_of_application
 
-        transaction.on_commit(lambda: notify_managers_of_application(application_id=application.pk), robust=True)
+        transaction.on_commit(
+            lambda: notify_managers_of_application(application_id=application.pk, new_volunteer=volunteer_created),
+            robust=True,
+        )
     return application, created
 
 

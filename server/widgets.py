@@ -22,6 +22,8 @@ from django.db.models import Manager, QuerySet
 from import_export.widgets import Widget
 
 from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
+from server.models.opportunities import listed_twice
+from server.models.validators import length_error, range_error, timezone_error
 from server.schedule import ScheduleError, format_schedule, is_valid_timezone, parse_schedule
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -66,7 +68,7 @@ class TextWidget(Widget):
     def clean(self, value, row=None, **kwargs):
         text = str(value).strip()
         if self.max_length and len(text) > self.max_length:
-            raise CellError(f'"{text[:40]}…" is longer than {self.max_length} characters')
+            raise CellError(length_error(text, self.max_length))
         return text
 
     def render(self, value, obj=None, **kwargs):
@@ -138,7 +140,7 @@ class IntegerWidget(Widget):
                 raise CellError(f'"{text}" is not a whole number')
             number = int(text.split(".")[0])
         if self.minimum is not None and number < self.minimum or self.maximum is not None and number > self.maximum:
-            raise CellError(f'"{value}" is not between {self.minimum} and {self.maximum}')
+            raise CellError(range_error(value, self.minimum, self.maximum))
         return number
 
     def render(self, value, obj=None, **kwargs):
@@ -152,14 +154,18 @@ def hours_widget():
 class EmailWidget(Widget):
     """An email address, lower-cased: emails are keys and compare without case."""
 
+    def __init__(self, *, max_length=254, **kwargs):
+        self.max_length = max_length
+        super().__init__(**kwargs)
+
     def clean(self, value, row=None, **kwargs):
         text = str(value).strip()
         try:
             validate_email(text)
         except ValidationError:
             raise CellError(f'"{text}" is not an email address') from None
-        if len(text) > 254:
-            raise CellError(f'"{text[:40]}…" is longer than 254 characters')
+        if len(text) > self.max_length:
+            raise CellError(length_error(text, self.max_length))
         return text.lower()
 
     def render(self, value, obj=None, **kwargs):
@@ -170,7 +176,7 @@ class TimeZoneWidget(Widget):
     def clean(self, value, row=None, **kwargs):
         text = str(value).strip()
         if not is_valid_timezone(text):
-            raise CellError(f'"{text}" is not an IANA time zone (e.g. America/Los_Angeles)')
+            raise CellError(timezone_error(text))
         return text
 
     def render(self, value, obj=None, **kwargs):
@@ -208,8 +214,9 @@ class UUIDWidget(Widget):
 class ScheduleWidget(Widget):
     """`Mon 18:00-20:00; Wed 09:00-12:30`, via server.schedule. Labels only where the model keeps them."""
 
-    def __init__(self, *, labels=False, **kwargs):
-        self.labels = labels
+    def __init__(self, *, label_max_length=None, **kwargs):
+        self.labels = label_max_length is not None
+        self.label_max_length = label_max_length
         super().__init__(**kwargs)
 
     def clean(self, value, row=None, **kwargs):
@@ -224,8 +231,8 @@ class ScheduleWidget(Widget):
             # Availability is a set of windows: order and duplicates carry no meaning.
             return tuple(sorted({(slot.weekday, slot.start, slot.end) for slot in slots}))
         for slot in slots:
-            if len(slot.label) > 120:
-                raise CellError(f'"{slot.label[:40]}…" is a label longer than 120 characters')
+            if len(slot.label) > self.label_max_length:
+                raise CellError(length_error(slot.label, self.label_max_length))
         return tuple(sorted({(slot.weekday, slot.start, slot.end, slot.label) for slot in slots}))
 
     def render(self, value, obj=None, **kwargs):
@@ -246,7 +253,7 @@ class SkillLevelsWidget(Widget):
                 raise CellError(f'"{item}" has a level that is not {SKILL_LEVEL_MIN}–{SKILL_LEVEL_MAX}')
             skill_id = lookups.skill(name.strip())
             if skill_id in levels:
-                raise CellError(f'"{name.strip()}" is listed twice')
+                raise CellError(listed_twice(name.strip()))
             levels[skill_id] = int(level_text)
         return tuple(sorted(levels.items()))
 

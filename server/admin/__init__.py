@@ -1,3 +1,12 @@
 """The admin, one module per area. Importing them registers every model with Unfold."""
 
-from server.admin import alerts, applications, catalog, opportunities, projects, users, volunteers  # noqa: F401
+from server.admin import (  # noqa: F401
+    alerts,
+    applications,
+    catalog,
+    opportunities,
+    projects,
+    security,
+    users,
+    volunteers,
+)

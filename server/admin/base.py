@@ -15,6 +15,7 @@ from unfold.admin import ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm, SelectableFieldsExportForm
 from unfold.views import ChangeList
 
+from server.models.validators import bound_messages
 from server.services import ServiceError
 
 
@@ -37,6 +38,8 @@ class BaseAdmin(ModelAdmin, ImportExportModelAdmin):
         return True
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A bound's words come from the model's one home, as in the API and the CSV import.
+        kwargs["error_messages"] = {**bound_messages(db_field), **kwargs.get("error_messages", {})}
         if isinstance(db_field, models.URLField):
             # A scheme-less link ("github.com/hackforla") becomes https://, as Django 6 will do.
             kwargs.setdefault("assume_scheme", "https")

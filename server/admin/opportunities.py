@@ -20,7 +20,9 @@ from server import services
 from server.admin.base import HistoryAdmin
 from server.admin.filters import DayRangeFilter
 from server.admin.matching import TopVolunteersMixin
+from server.admin.scoping import ManagedProjectInlineMixin
 from server.models import Application, Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
+from server.models.opportunities import skill_list_errors
 from server.permissions import applications_managed_by, manages_project, projects_managed_by
 from server.resources import OpportunityResource
 
@@ -49,29 +51,32 @@ class SkillRequirementFormSet(TabularInline.formset):
     kind = OpportunitySkill.Kind.REQUIRED
     siblings: list = []
 
-    def skills(self):
-        return {
-            form.cleaned_data["skill"]
+    def skill_items(self):
+        return [
+            (form.cleaned_data["skill"].pk, form.cleaned_data["skill"].name)
             for form in self.forms
             if getattr(form, "cleaned_data", None)
             and form.cleaned_data.get("skill")
             and not form.cleaned_data.get("DELETE")
-        }
+        ]
 
     def clean(self):
+        # The model's skill-list rules and words (skill_list_errors), as in the API and the import.
+        field = "preferred_skills" if self.kind == OpportunitySkill.Kind.PREFERRED else "required_skills"
+        required = []
+        if self.kind == OpportunitySkill.Kind.PREFERRED:
+            for sibling in self.siblings:
+                if sibling is not self and sibling.kind == OpportunitySkill.Kind.REQUIRED:
+                    sibling.is_valid()
+                    required = sibling.skill_items()
+        mine = self.skill_items()
+        errors = skill_list_errors(
+            required=required if field == "preferred_skills" else mine,
+            preferred=mine if field == "preferred_skills" else [],
+        ).get(field)
+        if errors:
+            raise forms.ValidationError(errors)
         super().clean()
-        if self.kind != OpportunitySkill.Kind.PREFERRED:
-            return
-        required = set()
-        for sibling in self.siblings:
-            if sibling is not self and sibling.kind == OpportunitySkill.Kind.REQUIRED:
-                sibling.is_valid()
-                required |= sibling.skills()
-        both = sorted(skill.name for skill in self.skills() & required)
-        if both:
-            raise forms.ValidationError(
-                f"Listed as both required and preferred: {', '.join(both)}. Keep each skill in one list."
-            )
 
     def save_new(self, form, commit=True):
         form.instance.kind = self.kind
@@ -82,7 +87,7 @@ class SkillRequirementFormSet(TabularInline.formset):
         return super().save_existing(form, obj, commit=commit)
 
 
-class SkillRequirementInline(TabularInline):
+class SkillRequirementInline(ManagedProjectInlineMixin, TabularInline):
     formset = SkillRequirementFormSet
     fields = ["skill", "level"]
     autocomplete_fields = ["skill"]
@@ -97,18 +102,6 @@ class SkillRequirementInline(TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         formset.kind = self.kind
         return formset
-
-    def _may_edit(self, request, obj):
-        return obj is None or manages_project(request.user, obj.project)
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
 
 
 class RequiredSkillInline(SkillRequirementInline):
@@ -303,9 +296,7 @@ class OpportunityAdmin(TopVolunteersMixin, HistoryAdmin):
         opportunity = self.get_object(request, object_id) if object_id else None
         if opportunity is None:
             return actions
-        allowed = {
-            f"{name}_row" for name, (to, *_) in TRANSITIONS.items() if services.can_transition(opportunity, to)
-        }
+        allowed = {f"{name}_row" for name, (to, *_) in TRANSITIONS.items() if services.can_transition(opportunity, to)}
         return [a for a in actions if a.method.original_function_name in allowed | {"duplicate_row"}]
 
     def _change_url(self, opportunity):

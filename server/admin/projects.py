@@ -5,12 +5,13 @@ the projects they manage through the project's meeting-times inline.
 """
 
 from django.contrib import admin
-from django.db.models import Count, Q
+from django.db.models import Count
 from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import display
 
 from server.admin.base import BaseAdmin, HistoryAdmin
+from server.admin.scoping import ManagedProjectInlineMixin
 from server.models import MeetingTime, Opportunity, Project
 from server.permissions import can_see_all_projects, manages_project, meeting_times_managed_by, projects_managed_by
 from server.resources import ProjectResource
@@ -24,24 +25,16 @@ PROJECT_COLOURS = {
 }
 
 
-class MeetingTimeInline(TabularInline):
+class MeetingTimeInline(ManagedProjectInlineMixin, TabularInline):
     model = MeetingTime
     fields = ["label", "weekday", "start", "end"]
     extra = 0
     tab = True
     verbose_name_plural = "meeting times (project's time zone)"
 
-    def _may_edit(self, request, project):
-        return project is None or manages_project(request.user, project)
-
-    def has_add_permission(self, request, obj=None):
-        return super().has_add_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+    @staticmethod
+    def project_of(parent):
+        return parent
 
 
 @admin.register(Project)
@@ -66,7 +59,7 @@ class ProjectAdmin(HistoryAdmin):
             .get_queryset(request)
             .annotate(
                 open_total=Count(
-                    "opportunities", filter=Q(opportunities__status=Opportunity.Status.OPEN), distinct=True
+                    "opportunities", filter=Opportunity.public_q("opportunities__"), distinct=True
                 ),
                 meeting_total=Count("meeting_times", distinct=True),
             )

@@ -2,9 +2,9 @@
 
 import django_filters
 from django import forms
-from django.db.models.functions import Lower
 
 from server.models import CommunityOfPractice, Opportunity, OpportunitySkill, Project, Role, Skill
+from server.models.catalog import skill_key
 
 
 class SkillNamesField(forms.ModelMultipleChoiceField):
@@ -16,11 +16,8 @@ class SkillNamesField(forms.ModelMultipleChoiceField):
     }
 
     def _check_values(self, value):
-        names = {str(name).strip().lower(): str(name) for name in value}
-        found = {
-            skill.lower_name: skill
-            for skill in self.queryset.annotate(lower_name=Lower("name")).filter(lower_name__in=names)
-        }
+        names = {skill_key(name): str(name) for name in value}
+        found = self.queryset.named(names)
         for key, original in names.items():
             if key not in found:
                 raise forms.ValidationError(

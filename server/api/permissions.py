@@ -5,15 +5,14 @@ these classes only decide whether a caller may write at all.
 from rest_framework import permissions
 
 from server.api.selectors import is_staff
-from server.permissions import can_see_all_projects
 
 _MODEL_PERMISSION = {"POST": "add", "PUT": "change", "PATCH": "change", "DELETE": "delete"}
 
 
 class ReadAnyoneWriteStaff(permissions.BasePermission):
     """Anyone reads; writes need a staff user holding the model permission of the action
-    (the same Django permissions the admin checks: a project manager may add and change
-    opportunities but not delete them).
+    (the same Django permissions the admin checks: project managers hold add, change and
+    delete on opportunities, and reach only their projects' rows).
 
     The permission is checked on the object for changes and deletes, so that a row outside
     the caller's scope is a 404 (it is not in the queryset) rather than a 403.
@@ -42,8 +41,3 @@ class ReadAnyoneWriteStaff(permissions.BasePermission):
             return True
         self.message = f"You may not {action} {model._meta.verbose_name_plural}."
         return False
-
-
-def may_manage_project(user, project) -> bool:
-    """Organizers manage every project; project managers the ones they are managers of."""
-    return can_see_all_projects(user) or project.managers.filter(pk=user.pk).exists()

@@ -9,8 +9,8 @@ from collections import defaultdict
 
 from django.db.models import Q
 
-from server.models import MeetingTime, Opportunity, OpportunitySkill, Project
-from server.permissions import can_see_all_projects
+from server.models import MeetingTime, Opportunity, OpportunitySkill
+from server.permissions import can_see_all_projects, projects_managed_by
 from server.schedule import DAY_ABBREVIATIONS, format_time
 
 
@@ -26,7 +26,7 @@ def opportunities_for(user):
         return queryset.public()
     if can_see_all_projects(user):
         return queryset
-    managed = Project.objects.filter(managers=user).values("pk")
+    managed = projects_managed_by(user).values("pk")
     public = Opportunity.objects.public().values("pk")
     return queryset.filter(Q(project__in=managed) | Q(pk__in=public))
 

@@ -4,16 +4,22 @@ Serializers only translate: rules about statuses and skills live in server.servi
 """
 
 from django.conf import settings
-from django.db.models.functions import Lower
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from server.api.selectors import attach_item_data, meeting_time_data
 from server.matching import Profile
 from server.models import Application, CommunityOfPractice, Opportunity, Project, Role, Skill
+from server.models.catalog import skill_key
 from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
-from server.models.opportunities import OpportunitySkill
+from server.models.opportunities import OpportunitySkill, listed_twice, skill_list_errors
+from server.models.validators import bound_messages, timezone_error
 from server.schedule import DAY_ABBREVIATIONS, ScheduleError, is_valid_timezone, parse_schedule
+
+# Caps on the lists a body may carry, checked before any item costs a query (issue 12: a
+# caller must not choose what a request costs). Far above what a person lists.
+MAX_SKILLS = 100
+MAX_ROLES = 50
 
 # --- small nested shapes --------------------------------------------------------------------
 
@@ -53,9 +59,9 @@ class SkillLevelSerializer(serializers.Serializer):
     def validate_name(self, value):
         """Names match existing skills ignoring case; an unknown name is an error, never a new skill."""
         skills = self.context.setdefault("_skills_by_name", {})
-        key = value.strip().lower()
+        key = skill_key(value)
         if key not in skills:
-            skills[key] = Skill.objects.annotate(lower_name=Lower("name")).filter(lower_name=key).first()
+            skills[key] = Skill.objects.named([value]).get(key)
         if skills[key] is None:
             raise serializers.ValidationError(f'"{value}" is not a known skill.')
         return skills[key]
@@ -146,16 +152,26 @@ class OpportunitySerializer(serializers.ModelSerializer):
         return opportunity.item_skills[kind]
 
 
-class OpportunityWriteSerializer(serializers.ModelSerializer):
-    """What staff send to create or change an opportunity: `project` by slug, `role` by id."""
+class BoundedModelSerializer(serializers.ModelSerializer):
+    """Fields built from the model keep its bounds and say them in its words (models.validators)."""
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        messages = bound_messages(model_field)
+        if messages:
+            kwargs["error_messages"] = {**messages, **kwargs.get("error_messages", {})}
+        return field_class, kwargs
+
+
+class OpportunityWriteSerializer(BoundedModelSerializer):
+    """What staff send to create or change an opportunity: `project` by slug, `role` by id.
+    Bounds (lengths, hours, positions) are the model's."""
 
     project = serializers.SlugRelatedField(slug_field="slug", queryset=Project.objects.all())
     role = serializers.PrimaryKeyRelatedField(queryset=Role.objects.all())
     status = serializers.ChoiceField(choices=Opportunity.Status.choices, required=False)
-    min_hours_per_week = serializers.IntegerField(min_value=HOURS_MIN, max_value=HOURS_MAX, required=False)
-    positions = serializers.IntegerField(min_value=1, max_value=1000, required=False)
-    required_skills = SkillLevelSerializer(many=True, required=False)
-    preferred_skills = SkillLevelSerializer(many=True, required=False)
+    required_skills = SkillLevelSerializer(many=True, required=False, max_length=MAX_SKILLS)
+    preferred_skills = SkillLevelSerializer(many=True, required=False, max_length=MAX_SKILLS)
 
     class Meta:
         model = Opportunity
@@ -175,15 +191,12 @@ class OpportunityWriteSerializer(serializers.ModelSerializer):
         ]
 
     def validate(self, attrs):
-        seen = set()
-        for field in ("required_skills", "preferred_skills"):
-            for item in attrs.get(field, []):
-                skill = item["name"]
-                if skill.pk in seen:
-                    raise serializers.ValidationError(
-                        {field: [f'"{skill.name}" is listed twice (a skill is either required or preferred).']}
-                    )
-                seen.add(skill.pk)
+        errors = skill_list_errors(
+            required=[(item["name"].pk, item["name"].name) for item in attrs.get("required_skills", [])],
+            preferred=[(item["name"].pk, item["name"].name) for item in attrs.get("preferred_skills", [])],
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
         return attrs
 
 
@@ -196,11 +209,19 @@ class MatchRequestSerializer(serializers.Serializer):
     community_of_practice = serializers.SlugRelatedField(
         slug_field="slug", queryset=CommunityOfPractice.objects.all(), required=False, allow_null=True
     )
-    roles = serializers.PrimaryKeyRelatedField(
-        queryset=Role.objects.all(), many=True, required=False, help_text="Ids of the roles of interest."
+    # Ids checked in one query (validate_roles), after the length cap: never a query per item.
+    roles = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        max_length=MAX_ROLES,
+        required=False,
+        help_text=f"Ids of the roles of interest (at most {MAX_ROLES}).",
     )
     # The one answer without "?" in the contract: always sent, possibly empty.
-    skills = SkillLevelSerializer(many=True, help_text="The volunteer's skills with levels 1-5; may be empty.")
+    skills = SkillLevelSerializer(
+        many=True,
+        max_length=MAX_SKILLS,
+        help_text=f"The volunteer's skills with levels 1-5 (at most {MAX_SKILLS}); may be empty.",
+    )
     max_hours_per_week = serializers.IntegerField(
         min_value=HOURS_MIN, max_value=HOURS_MAX, required=False, allow_null=True
     )
@@ -215,9 +236,16 @@ class MatchRequestSerializer(serializers.Serializer):
     )
     limit = serializers.IntegerField(min_value=1, max_value=100, default=20)
 
+    def validate_roles(self, value):
+        found = Role.objects.in_bulk(set(value))
+        unknown = [str(pk) for pk in dict.fromkeys(value) if pk not in found]
+        if unknown:
+            raise serializers.ValidationError(f"No role has the id {', '.join(unknown)}.")
+        return [found[pk] for pk in dict.fromkeys(value)]
+
     def validate_timezone(self, value):
         if not is_valid_timezone(value):
-            raise serializers.ValidationError(f'"{value}" is not an IANA time zone (e.g. America/Los_Angeles).')
+            raise serializers.ValidationError(timezone_error(value))
         return value
 
     def validate_availability(self, value):
@@ -230,7 +258,7 @@ class MatchRequestSerializer(serializers.Serializer):
         seen = set()
         for item in value:
             if item["name"].pk in seen:
-                raise serializers.ValidationError(f'"{item["name"].name}" is listed twice.')
+                raise serializers.ValidationError(listed_twice(item["name"].name))
             seen.add(item["name"].pk)
         return value
 
@@ -368,8 +396,8 @@ class ApplicationSerializer(serializers.Serializer):
 
 
 class TokenRequestSerializer(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(trim_whitespace=False, style={"input_type": "password"})
+    email = serializers.EmailField(max_length=254)
+    password = serializers.CharField(max_length=4096, trim_whitespace=False, style={"input_type": "password"})
 
 
 class TokenSerializer(serializers.Serializer):

@@ -2,6 +2,8 @@
 
 from rest_framework import exceptions
 
+from server.models.validators import NUL_MESSAGE
+
 
 def _first_nul(value, path):
     if isinstance(value, str):
@@ -31,8 +33,8 @@ class RejectNulCharacters:
             raise exceptions.NotFound("No such item.")
         for name in request.query_params:
             if "\x00" in name or any("\x00" in value for value in request.query_params.getlist(name)):
-                raise exceptions.ValidationError({name.replace("\x00", ""): ["Null characters are not allowed."]})
+                raise exceptions.ValidationError({name.replace("\x00", ""): [NUL_MESSAGE]})
         if request.method in ("POST", "PUT", "PATCH"):
             field = _first_nul(request.data, "")
             if field is not None:
-                raise exceptions.ValidationError({field or "detail": ["Null characters are not allowed."]})
+                raise exceptions.ValidationError({field or "detail": [NUL_MESSAGE]})

@@ -17,12 +17,14 @@ from server import services
 from server.api import serializers
 from server.api.exceptions import as_drf_validation_error
 from server.api.filters import OpportunityFilter, RoleFilter, SkillFilter
-from server.api.permissions import ReadAnyoneWriteStaff, may_manage_project
+from server.api.parsers import JSONParser
+from server.api.permissions import ReadAnyoneWriteStaff
 from server.api.selectors import attach_item_data, is_staff, opportunities_for, with_item_data
 from server.api.throttling import ApplicationRateThrottle
 from server.api.validation import RejectNulCharacters
 from server.matching import rank_opportunities
 from server.models import CommunityOfPractice, MeetingTime, Opportunity, Project, Role, Skill
+from server.permissions import manages_project, opportunities_managed_by
 from server.tasks.status import queue_figures
 
 
@@ -85,7 +87,10 @@ class StableOrderingFilter(filters.OrderingFilter):
         request=serializers.OpportunityWriteSerializer,
         responses={200: serializers.OpportunitySerializer},
     ),
-    destroy=extend_schema(summary="Delete an opportunity (organizers)"),
+    destroy=extend_schema(
+        summary="Delete an opportunity (staff)",
+        description="Organizers, and project managers for the projects they manage (404 for any other row).",
+    ),
 )
 class OpportunityViewSet(RejectNulCharacters, viewsets.ModelViewSet):
     serializer_class = serializers.OpportunitySerializer
@@ -103,7 +108,7 @@ class OpportunityViewSet(RejectNulCharacters, viewsets.ModelViewSet):
         queryset = opportunities_for(self.request.user)
         if self.request.method not in ("GET", "HEAD", "OPTIONS"):
             # Writes reach only rows the caller manages: anything else is a 404.
-            queryset = Opportunity.objects.managed_by(self.request.user)
+            queryset = opportunities_managed_by(self.request.user)
         return with_item_data(queryset)
 
     def get_serializer_class(self):
@@ -134,7 +139,7 @@ class OpportunityViewSet(RejectNulCharacters, viewsets.ModelViewSet):
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         project = data.get("project")
-        if project is not None and not may_manage_project(request.user, project):
+        if project is not None and not manages_project(request.user, project):
             raise exceptions.PermissionDenied(f'You do not manage the project "{project.slug}".')
         for field in ("required_skills", "preferred_skills"):
             if field in data:
@@ -184,7 +189,7 @@ class ProjectViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
 
 
 # Flat bodies may also come as an HTML form posts them (and as `obtain_auth_token` takes them).
-FLAT_BODY_PARSERS = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
+FLAT_BODY_PARSERS = [JSONParser, parsers.FormParser, parsers.MultiPartParser]
 
 
 class ApplicationViewSet(RejectNulCharacters, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -260,8 +265,12 @@ class TokenView(RejectNulCharacters, APIView):
     def post(self, request):
         serializer = serializers.TokenRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        # Django's request, not DRF's: the sign-in lockout (django-axes) marks it, and its
+        # middleware answers a locked-out client 429 (server.security.lockout).
         user = authenticate(
-            request, email=serializer.validated_data["email"], password=serializer.validated_data["password"]
+            request._request,
+            email=serializer.validated_data["email"],
+            password=serializer.validated_data["password"],
         )
         if user is None or not is_staff(user):
             raise exceptions.ValidationError(

@@ -24,6 +24,9 @@ class Application(models.Model):
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="applications")
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="applications")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NEW, db_index=True)
+    # The name the applicant typed, kept with the application: an anonymous application never
+    # changes the stored volunteer (DESIGN.md), whose name only staff and imports change.
+    applicant_name = models.CharField(max_length=150, blank=True)
     message = models.TextField(blank=True)
     internal_notes = models.TextField(blank=True, help_text="Seen by staff only.")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ADMIN)

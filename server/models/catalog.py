@@ -8,6 +8,11 @@ from django.utils.text import slugify
 from server.models.choices import CSV_DEFAULT_PERMISSIONS
 
 
+def default_slug(name: str) -> str:
+    """The slug a community or project gets when none is given (save() and the CSV import)."""
+    return slugify(name)
+
+
 class CommunityOfPractice(models.Model):
     name = models.CharField(max_length=100, unique=True)
     slug = models.SlugField(max_length=100, unique=True, blank=True)
@@ -24,7 +29,7 @@ class CommunityOfPractice(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = default_slug(self.name)
         super().save(*args, **kwargs)
 
 
@@ -44,10 +49,31 @@ class Role(models.Model):
         return f"{self.title} ({self.community_of_practice.name})"
 
 
+def skill_key(name: str) -> str:
+    """How a typed skill name is compared: without surrounding spaces, ignoring case."""
+    return str(name).strip().lower()
+
+
+class SkillQuerySet(models.QuerySet):
+    """The one way skills are found by name (CSV, API bodies and filters): by `skill_key`, in
+    Python, so SQLite's ASCII-only LOWER never makes two doors disagree. The catalog is small."""
+
+    def by_key(self) -> dict[str, int]:
+        """Every skill's key → pk (the importer loads the table once per file)."""
+        return {skill_key(name): pk for pk, name in self.values_list("pk", "name")}
+
+    def named(self, names) -> dict[str, "Skill"]:
+        """key → Skill for those of `names` that exist; callers report the missing ones."""
+        keys = {skill_key(name) for name in names}
+        return {key: skill for skill in self if (key := skill_key(skill.name)) in keys}
+
+
 class Skill(models.Model):
     name = models.CharField(max_length=100)
     communities_of_practice = models.ManyToManyField(CommunityOfPractice, related_name="skills", blank=True)
     description = models.TextField(blank=True)
+
+    objects = SkillQuerySet.as_manager()
 
     class Meta:
         default_permissions = CSV_DEFAULT_PERMISSIONS

@@ -1,7 +1,7 @@
 import uuid
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
@@ -16,23 +16,18 @@ from server.models.choices import (
     ExperienceLevel,
 )
 from server.models.projects import Project
+from server.models.scope import scoped_to_managed
+from server.models.validators import BODY_MAX_LENGTH, POSITIONS_MAX
 
 
 class OpportunityQuerySet(models.QuerySet):
     def public(self):
-        """What anyone may see: open and not past its expiry date."""
-        today = timezone.localdate()
-        return self.filter(status=Opportunity.Status.OPEN).filter(
-            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=today)
-        )
+        """What anyone may see: open and not past its expiry date (Opportunity.public_q)."""
+        return self.filter(Opportunity.public_q())
 
     def managed_by(self, user):
-        """Rows a staff user may work on: all for organizers, their projects' for PMs."""
-        from server.permissions import can_see_all_projects
-
-        if can_see_all_projects(user):
-            return self
-        return self.filter(project__managers=user)
+        """Rows a staff user may work on: all for organizers, their projects' for PMs (models.scope)."""
+        return scoped_to_managed(self, user, project="project")
 
 
 class Opportunity(models.Model):
@@ -52,7 +47,9 @@ class Opportunity(models.Model):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="opportunities")
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="opportunities")
     title = models.CharField(max_length=200, blank=True, help_text="Leave blank to use the role's title.")
-    body = models.TextField(blank=True)
+    body = models.TextField(
+        blank=True, max_length=BODY_MAX_LENGTH, validators=[MaxLengthValidator(BODY_MAX_LENGTH)]
+    )
     experience_level = models.CharField(
         max_length=20, choices=ExperienceLevel.choices, default=ExperienceLevel.BEGINNER, db_index=True
     )
@@ -62,7 +59,9 @@ class Opportunity(models.Model):
     work_environment = models.CharField(
         max_length=20, choices=WorkEnvironment.choices, default=WorkEnvironment.REMOTE, db_index=True
     )
-    positions = models.PositiveSmallIntegerField(default=1, validators=[MinValueValidator(1)])
+    positions = models.PositiveSmallIntegerField(
+        default=1, validators=[MinValueValidator(1), MaxValueValidator(POSITIONS_MAX)]
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT, db_index=True)
     expires_on = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
@@ -123,8 +122,18 @@ class Opportunity(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.title and self.role_id:
-            self.title = self.role.title
+            self.title = self.default_title(self.title, self.role.title)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def default_title(title: str, role_title: str) -> str:
+        """A posting without a title is titled after its role (save() and the CSV import)."""
+        return title or role_title
+
+    @staticmethod
+    def is_past(expires_on) -> bool:
+        """Whether a posting with this expiry date has expired: the one statement of "expired"."""
+        return expires_on is not None and expires_on < timezone.localdate()
 
     @property
     def community_of_practice(self):
@@ -132,11 +141,42 @@ class Opportunity(models.Model):
 
     @property
     def is_expired(self) -> bool:
-        return self.expires_on is not None and self.expires_on < timezone.localdate()
+        return self.is_past(self.expires_on)
+
+    @staticmethod
+    def public_q(prefix: str = "") -> models.Q:
+        """The one definition of "public" (open and not expired) as a filter; `prefix` reaches
+        opportunities from another model ("opportunities__" from a project). `is_public` is
+        the same rule on one row."""
+        today = timezone.localdate()
+        return models.Q(**{f"{prefix}status": Opportunity.Status.OPEN}) & (
+            models.Q(**{f"{prefix}expires_on__isnull": True}) | models.Q(**{f"{prefix}expires_on__gte": today})
+        )
 
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.OPEN and not self.is_expired
+
+
+def listed_twice(name: str) -> str:
+    return f'"{name}" is listed twice'
+
+
+def skill_list_errors(*, required, preferred) -> dict[str, list[str]]:
+    """The skill-list rules of an opportunity, for every door: a skill is listed once in a list,
+    and is either required or preferred, never both. `required` and `preferred` are (key, name)
+    pairs (any hashable key: a pk or a Skill). Returns {field: [messages]}, empty when fine."""
+    errors: dict[str, list[str]] = {}
+    seen: dict[str, set] = {}
+    for field, items in (("required_skills", required), ("preferred_skills", preferred)):
+        keys = seen[field] = set()
+        for key, name in items:
+            if key in keys:
+                errors.setdefault(field, []).append(listed_twice(name))
+            elif field == "preferred_skills" and key in seen["required_skills"]:
+                errors.setdefault(field, []).append(f'"{name}" is both required and preferred')
+            keys.add(key)
+    return errors
 
 
 class OpportunitySkill(models.Model):

@@ -1,13 +1,14 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.text import slugify
 from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
+from server.models.catalog import default_slug
 from server.models.choices import CSV_DEFAULT_PERMISSIONS, Weekday
 from server.models.fields import MinuteOfDayField
 from server.models.validators import default_timezone, validate_no_semicolon, validate_timezone
-from server.schedule import Slot
+from server.schedule import ScheduleError, Slot, check_slot
 
 
 class Project(models.Model):
@@ -50,7 +51,7 @@ class Project(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)
+            self.slug = default_slug(self.name)
         if self.people_depot_id == "":
             self.people_depot_id = None
         super().save(*args, **kwargs)
@@ -81,3 +82,12 @@ class MeetingTime(models.Model):
     @property
     def slot(self) -> Slot:
         return Slot(self.weekday, self.start, self.end, self.label)
+
+    def clean(self):
+        # The schedule's own rule and words (schedule.check_slot), as in the CSV cell and the API.
+        super().clean()
+        if None not in (self.weekday, self.start, self.end):
+            try:
+                check_slot(self.weekday, self.start, self.end)
+            except ScheduleError as error:
+                raise ValidationError({"end": str(error)}) from None

@@ -1,5 +1,6 @@
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -18,7 +19,7 @@ from server.models.choices import (
 )
 from server.models.fields import MinuteOfDayField
 from server.models.validators import default_timezone, validate_timezone
-from server.schedule import Slot
+from server.schedule import ScheduleError, Slot, check_slot
 
 
 class Volunteer(models.Model):
@@ -135,3 +136,12 @@ class AvailabilitySlot(models.Model):
     @property
     def slot(self) -> Slot:
         return Slot(self.weekday, self.start, self.end)
+
+    def clean(self):
+        # The schedule's own rule and words (schedule.check_slot), as in the CSV cell and the API.
+        super().clean()
+        if None not in (self.weekday, self.start, self.end):
+            try:
+                check_slot(self.weekday, self.start, self.end)
+            except ScheduleError as error:
+                raise ValidationError({"end": str(error)}) from None

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from server import models
+from server import models, services
 from server.exporting import export_rows
 from server.importing import import_file
 from server.tests.factories import (
@@ -343,11 +343,11 @@ def test_opportunity_create_defaults_title_and_needs_the_community_when_the_role
     report = run("opportunities", text, user=organizer)
     assert report.errors == [
         'row 3, role: "Data Engineer" is a role in Data Science and DevOps: say which community of practice',
-        "row 4, preferred_skills: a skill cannot be both required and preferred",
+        'row 4, preferred_skills: "Python" is both required and preferred',
         'row 5, role: "Site Reliability Engineer" is not a role in Data Science',
         'row 6, project: "Nowhere" is not a project',
         'row 6, min_hours_per_week: "0" is not between 1 and 40',
-        'row 6, positions: "0" is not between 1 and 32767',
+        'row 6, positions: "0" is not between 1 and 1000',
         'row 6, expires_on: "soon" is not a date (use YYYY-MM-DD)',
     ]
     report = run("opportunities", "\n".join(text.splitlines()[:2]) + "\n", user=organizer)
@@ -372,7 +372,7 @@ def test_opportunity_update_by_id_follows_the_status_rules(people):
     opportunity = OpportunityFactory(project=models.Project.objects.get(), role=models.Role.objects.first())
     row = f"{opportunity.id},,,,,{{status}},,,,,,,,\n"
     report = run("opportunities", OPPORTUNITY_HEADER + "\n" + row.format(status="filled"))
-    assert report.errors == ['row 2, status: cannot change from "draft" to "filled"']
+    assert report.errors == [f'row 2, status: Cannot mark as filled "{opportunity.title}": it is draft.']
     report = run("opportunities", OPPORTUNITY_HEADER + "\n" + row.format(status="open"))
     assert report.summary == "new 0, updated 1, unchanged 0, errors 0"
     opportunity.refresh_from_db()
@@ -381,6 +381,22 @@ def test_opportunity_update_by_id_follows_the_status_rules(people):
     opportunity.refresh_from_db()
     assert opportunity.closed_at is not None
     assert opportunity.history.count() == 3
+
+
+def test_opportunity_open_past_expiry_is_refused_as_publishing_it_is(people):
+    """The import goes through services.check_transition: the message is opportunity_publish's."""
+    project, role = models.Project.objects.get(), models.Role.objects.first()
+    cop = role.community_of_practice.name
+    text = f"{OPPORTUNITY_HEADER}\n,{project.name},{role.title},{cop},Old,open,,,,,,,,2020-01-31\n"
+    report = run("opportunities", text)
+    draft = OpportunityFactory(project=project, role=role, title="Old", expires_on=date(2020, 1, 31))
+    with pytest.raises(services.ServiceError) as refused:
+        services.opportunity_publish(opportunity=draft)
+    assert report.errors == [f"row 2, status: {refused.value.messages[0]}"]
+    assert refused.value.messages[0] == 'Cannot publish "Old": it expired on 2020-01-31. Change the expiry date first.'
+    update = f"{OPPORTUNITY_HEADER}\n{draft.id},,,,,open,,,,,,,,\n"
+    assert run("opportunities", update).errors == [f"row 2, status: {refused.value.messages[0]}"]
+    assert models.Opportunity.objects.get().status == "draft"
 
 
 def test_opportunity_with_an_unknown_id_is_created_with_that_id(people):
@@ -442,7 +458,7 @@ def test_every_kind_round_trips_export_to_import_unchanged(catalog):
 
 def test_nul_characters_are_refused_rather_than_sent_to_the_database():
     report = run("communities", "name,slug,description\nOps,,bad\x00text\n")
-    assert report.errors == ["row 2, description: contains a NUL character, which cannot be stored"]
+    assert report.errors == ["row 2, description: Null characters are not allowed."]
 
 
 def test_a_volunteers_roles_round_trip_even_when_the_title_is_in_another_community(people):

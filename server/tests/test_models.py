@@ -64,7 +64,7 @@ def test_skill_name_unique_ignoring_case():
 def test_meeting_ending_before_it_starts():
     project = ProjectFactory()
     meeting = MeetingTime(project=project, weekday=0, start=20 * 60, end=18 * 60)
-    with pytest.raises(ValidationError, match="end after it starts"):
+    with pytest.raises(ValidationError, match="ends before it starts"):
         meeting.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         meeting.save()

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
@@ -72,7 +72,10 @@ def test_apply_creates_volunteer_and_never_duplicates():
     assert created and not created_again and first.pk == again.pk
     assert Application.objects.count() == 1
     assert Volunteer.objects.get().email == "ana@example.com"
-    assert Volunteer.objects.get().name == "Ana R"
+    # An application never renames the volunteer: the first name stays, each one keeps its own.
+    assert Volunteer.objects.get().name == "Ana"
+    other = services.application_apply(opportunity=OpenOpportunityFactory(), email="ana@example.com", name="Ana R")[0]
+    assert (other.applicant_name, Volunteer.objects.get().name) == ("Ana R", "Ana")
 
 
 @pytest.mark.parametrize("status", [Status.DRAFT, Status.ON_HOLD, Status.FILLED, Status.CLOSED])
@@ -87,3 +90,19 @@ def test_apply_refuses_expired():
     opportunity = OpenOpportunityFactory(expires_on=timezone.localdate() - timedelta(days=1))
     with pytest.raises(services.ServiceError):
         services.application_apply(opportunity=opportunity, email="a@example.com", name="A")
+
+
+def test_the_transition_table_names_every_status_and_follows_the_allowed_moves():
+    assert set(services.TRANSITIONS) == set(Opportunity.Status.values)
+    assert [t.name for t in services.allowed_transitions(Opportunity.Status.DRAFT)] == ["publish", "close"]
+    assert [t.name for t in services.allowed_transitions(Opportunity.Status.OPEN)] == ["hold", "fill", "close"]
+    assert services.allowed_transitions(Opportunity.Status.CLOSED) == []
+    assert services.transition_label(Opportunity.Status.FILLED) == "Mark filled"
+
+
+def test_check_transition_lets_an_import_create_any_status_but_not_an_expired_open_one():
+    services.check_transition(title="T", current=None, to="filled", expires_on=None)
+    with pytest.raises(services.ServiceError, match="expired on 2020-01-01"):
+        services.check_transition(title="T", current=None, to="open", expires_on=date(2020, 1, 1))
+    with pytest.raises(services.ServiceError, match='Cannot put on hold "T": it is draft.'):
+        services.check_transition(title="T", current="draft", to="on_hold", expires_on=None)

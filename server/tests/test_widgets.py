@@ -132,7 +132,7 @@ def test_schedule_widget_errors_quote_the_slot():
 
 
 def test_schedule_widget_keeps_labels_for_meeting_times():
-    assert ScheduleWidget(labels=True).clean("Tue 17:00-18:00 (All team)") == ((1, 1020, 1080, "All team"),)
+    assert ScheduleWidget(label_max_length=120).clean("Tue 17:00-18:00 (All team)") == ((1, 1020, 1080, "All team"),)
 
 
 @pytest.mark.django_db

@@ -52,7 +52,7 @@ def test_a_skill_both_required_and_preferred_is_a_form_error(organizer_client, w
     with_skills(data, PREFERRED, [(world["python"], 2)])
     response = organizer_client.post(reverse("admin:server_opportunity_add"), data)
     assert response.status_code == 200
-    assert "Listed as both required and preferred: Python" in response.content.decode()
+    assert "&quot;Python&quot; is both required and preferred" in response.content.decode()
     assert not Opportunity.objects.filter(title="Data wrangler").exists()
 
 

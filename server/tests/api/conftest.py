@@ -1,19 +1,19 @@
 """Fixtures for the API tests: DRF clients, anonymous and with staff tokens."""
 
 import pytest
-from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from server.tests.caching import clear_cache
 from server.tests.factories import ProjectFactory
 
 
 @pytest.fixture(autouse=True)
 def _fresh_throttles():
     """Throttle counters live in the cache; each test starts with none."""
-    cache.clear()
+    clear_cache()
     yield
-    cache.clear()
+    clear_cache()
 
 
 @pytest.fixture

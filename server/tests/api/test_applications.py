@@ -41,10 +41,32 @@ def test_applying_twice_returns_the_existing_application(api, opportunity):
     assert Volunteer.objects.count() == 1
 
 
-def test_existing_volunteer_is_updated_not_duplicated(api, opportunity):
-    VolunteerFactory(email="ana@example.com", name="A. Silva")
-    assert apply(api, opportunity).status_code == 201
-    assert Volunteer.objects.get().name == "Ana Silva"
+def test_an_anonymous_application_never_changes_an_existing_volunteer(
+    api, opportunity, django_capture_on_commit_callbacks
+):
+    # Anyone may post anyone's email: the volunteer's stored fields stay as staff left them,
+    # and the name and message given stay with the application.
+    known = VolunteerFactory(email="ana@example.com", name="A. Silva", notes="Met at the hack night.")
+    before = {field.attname: getattr(known, field.attname) for field in Volunteer._meta.concrete_fields}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = apply(api, opportunity, name="Mallory", email="ANA@example.com", message="Hi")
+    assert response.status_code == 201
+    known.refresh_from_db()
+    assert {field.attname: getattr(known, field.attname) for field in Volunteer._meta.concrete_fields} == before
+    assert Volunteer.objects.count() == 1
+    application = Application.objects.get()
+    assert (application.volunteer, application.applicant_name, application.message) == (known, "Mallory", "Hi")
+    body = mail.outbox[0].body
+    assert 'Known volunteer: already in the volunteer pool as "A. Silva".' in body
+    assert "Mallory <ana@example.com> applied" in body
+
+
+def test_a_new_volunteer_gets_the_name_given(api, opportunity, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        apply(api, opportunity)
+    application = Application.objects.get()
+    assert (application.volunteer.name, application.applicant_name) == ("Ana Silva", "Ana Silva")
+    assert "New volunteer: this email was not in the volunteer pool before." in mail.outbox[0].body
 
 
 @pytest.mark.parametrize("status", ["draft", "on_hold", "filled", "closed"])
@@ -121,6 +143,7 @@ class BrokenBackend(BaseEmailBackend):
         raise ConnectionRefusedError("SMTP is down")
 
 
+@pytest.mark.throttle
 def test_anonymous_applications_are_throttled(api, opportunity, monkeypatch):
     monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "applications", "2/hour")
     assert apply(api, opportunity).status_code == 201

@@ -115,6 +115,7 @@ class TestErrors:
         assert response.status_code == 405
         assert response.json() == {"detail": 'Method "DELETE" not allowed.'}
 
+    @pytest.mark.throttle
     def test_anonymous_calls_are_throttled_with_json_429(self, api, monkeypatch):
         monkeypatch.setitem(api_settings.DEFAULT_THROTTLE_RATES, "anon", "3/minute")
         statuses = [api.get("/api/communities/").status_code for _ in range(4)]

@@ -1,0 +1,257 @@
+"""One rule, one message, through every door (issue 11): the same bad value is refused by the
+CSV import, the admin form and the API in the same words, and the same good values store the
+same row. The words come from their one home (models.validators, models.opportunities,
+services.check_transition, schedule.check_slot); this test checks that no door has its own.
+"""
+
+from datetime import date
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from server.csv_columns import COLUMNS
+from server.importing import import_file
+from server.models import Opportunity
+from server.tests.admin.test_opportunity_form import PREFERRED, REQUIRED, with_skills
+from server.tests.admin.test_scoping import opportunity_post
+
+pytestmark = pytest.mark.django_db
+
+PAST = date(2020, 1, 31)
+LONG_TITLE = "T" * 201
+
+
+@pytest.fixture
+def api(organizer):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=organizer)[0].key}")
+    return client
+
+
+# --- the three doors ---------------------------------------------------------------------------
+
+
+def csv_errors(kind, **cells) -> list[str]:
+    header = COLUMNS[kind]
+    row = ",".join(_cell(cells.get(column, "")) for column in header)
+    report = import_file(kind=kind, data=",".join(header) + "\n" + row + "\n")
+    return [error.split(": ", 1)[1] for error in report.errors]
+
+
+def _cell(value) -> str:
+    text = str(value)
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n;') else text
+
+
+def csv_opportunity(world, **cells):
+    base = {
+        "project": world["mine"].name,
+        "role": world["developer"].title,
+        "title": "Data wrangler",
+        "body": "Wrangle data.",
+        "experience_level": "intermediate",
+        "min_hours_per_week": 6,
+        "work_environment": "remote",
+        "positions": 1,
+    }
+    return csv_errors("opportunities", **{**base, **cells})
+
+
+def admin_opportunity(client, world, *, required=(), preferred=(), **fields) -> list[str]:
+    data = opportunity_post(world, world["mine"], **fields)
+    with_skills(data, REQUIRED, [(world[name], level) for name, level in required])
+    with_skills(data, PREFERRED, [(world[name], level) for name, level in preferred])
+    response = client.post(reverse("admin:server_opportunity_add"), data)
+    assert response.status_code == 200, "the admin saved a row it should refuse"
+    errors = [message for messages in response.context["adminform"].form.errors.values() for message in messages]
+    for inline in response.context["inline_admin_formsets"]:
+        errors += list(inline.formset.non_form_errors())
+    return errors
+
+
+def api_opportunity(api, world, *, required=(), preferred=(), **fields) -> list[str]:
+    body = {
+        "project": world["mine"].slug,
+        "role": world["developer"].pk,
+        "title": "Data wrangler",
+        "body": "Wrangle data.",
+        "experience_level": "intermediate",
+        "min_hours_per_week": 6,
+        "work_environment": "remote",
+        "positions": 1,
+        "required_skills": [{"name": world[name].name, "level": level} for name, level in required],
+        "preferred_skills": [{"name": world[name].name, "level": level} for name, level in preferred],
+        **fields,
+    }
+    response = api.post("/api/opportunities/", body, format="json")
+    assert response.status_code == 400, response.content
+    return [message for messages in response.json().values() for message in messages]
+
+
+# --- bad values --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("title", LONG_TITLE, f'"{"T" * 40}…" is longer than 200 characters'),
+        ("positions", 1001, '"1001" is not between 1 and 1000'),
+        ("body", "b" * 20_001, f'"{"b" * 40}…" is longer than 20000 characters'),
+        ("title", "Data\x00wrangler", "Null characters are not allowed."),
+    ],
+)
+def test_a_bad_field_is_refused_in_the_same_words_everywhere(organizer_client, api, world, field, value, message):
+    assert csv_opportunity(world, **{field: value}) == [message]
+    assert admin_opportunity(organizer_client, world, **{field: value}) == [message]
+    assert api_opportunity(api, world, **{field: value}) == [message]
+    assert not Opportunity.objects.filter(title__startswith="Data").exists()
+
+
+@pytest.mark.parametrize(
+    ("required", "preferred", "message"),
+    [
+        ([("python", 4), ("python", 2)], [], '"Python" is listed twice'),
+        ([("python", 4)], [("python", 2)], '"Python" is both required and preferred'),
+    ],
+)
+def test_skill_list_rules_are_the_same_everywhere(organizer_client, api, world, required, preferred, message):
+    cells = {
+        "required_skills": "; ".join(f"{world[n].name}:{level}" for n, level in required),
+        "preferred_skills": "; ".join(f"{world[n].name}:{level}" for n, level in preferred),
+    }
+    assert csv_opportunity(world, **cells) == [message]
+    assert admin_opportunity(organizer_client, world, required=required, preferred=preferred) == [message]
+    assert api_opportunity(api, world, required=required, preferred=preferred) == [message]
+
+
+def test_open_past_its_expiry_is_refused_everywhere_with_the_publish_message(organizer_client, api, world):
+    message = 'Cannot publish "Data wrangler": it expired on 2020-01-31. Change the expiry date first.'
+    assert csv_opportunity(world, status="open", expires_on=PAST.isoformat()) == [message]
+    assert api_opportunity(api, world, status="open", expires_on=PAST.isoformat()) == [message]
+    # The admin publishes with an action on a saved draft.
+    draft = world["my_draft"]
+    draft.title, draft.expires_on = "Data wrangler", PAST
+    draft.save()
+    response = organizer_client.post(
+        reverse("admin:server_opportunity_changelist"), {"action": "publish_selected", "_selected_action": [draft.pk]}
+    )
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [message]
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    assert not Opportunity.objects.filter(status="open", expires_on=PAST).exists()
+
+
+def admin_project(client, **fields):
+    data = {"name": "Parity", "slug": "parity", "status": "active", "timezone": "America/Los_Angeles"}
+    data.update({"meeting_times-TOTAL_FORMS": "0", "meeting_times-INITIAL_FORMS": "0", **fields})
+    response = client.post(reverse("admin:server_project_add"), data)
+    assert response.status_code == 200, "the admin saved a project it should refuse"
+    errors = [message for messages in response.context["adminform"].form.errors.values() for message in messages]
+    for inline in response.context["inline_admin_formsets"]:
+        errors += [message for form in inline.formset.forms for ms in form.errors.values() for message in ms]
+    return errors
+
+
+def api_match(api, **fields):
+    response = api.post("/api/match/", {"skills": [], **fields}, format="json")
+    assert response.status_code == 400, response.content
+    return [message for messages in response.json().values() for message in messages]
+
+
+def test_an_unknown_time_zone_is_refused_in_the_same_words_everywhere(organizer_client, api, world):
+    message = '"Mars/Base" is not an IANA time zone (e.g. America/Los_Angeles)'
+    assert csv_errors("projects", name="Parity", timezone="Mars/Base") == [message]
+    assert admin_project(organizer_client, timezone="Mars/Base") == [message]
+    assert api_match(api, timezone="Mars/Base") == [message]
+
+
+def test_an_overnight_slot_is_refused_in_the_same_words_everywhere(organizer_client, api, world):
+    message = '"Mon 22:00-02:00" ends before it starts (split overnight slots at midnight)'
+    assert csv_errors("projects", name="Parity", meeting_times="Mon 22:00-02:00") == [message]
+    inline = {
+        "meeting_times-TOTAL_FORMS": "1",
+        "meeting_times-0-label": "",
+        "meeting_times-0-weekday": "0",
+        "meeting_times-0-start": "22:00",
+        "meeting_times-0-end": "02:00",
+    }
+    assert admin_project(organizer_client, **inline) == [message]
+    assert api_match(api, availability="Mon 22:00-02:00") == [message]
+
+
+# --- good values -------------------------------------------------------------------------------
+
+
+STORED = (
+    "title",
+    "body",
+    "status",
+    "experience_level",
+    "min_hours_per_week",
+    "work_environment",
+    "positions",
+    "expires_on",
+    "project_id",
+    "role_id",
+)
+
+
+def stored(opportunity) -> tuple:
+    skills = {(s.skill.name, s.level, s.kind) for s in opportunity.skill_requirements.all()}
+    return tuple(getattr(opportunity, name) for name in STORED), skills, opportunity.created_by_id
+
+
+def test_the_same_good_values_store_the_same_row_through_every_door(organizer, organizer_client, api, world):
+    values = {"title": "Parity row", "positions": 1000, "body": "x" * 20_000, "expires_on": "2031-05-01"}
+    report = import_file(
+        kind="opportunities",
+        user=organizer,
+        data=",".join(COLUMNS["opportunities"])
+        + "\n"
+        + ",".join(
+            _cell(v)
+            for v in (
+                "",
+                world["mine"].name,
+                world["developer"].title,
+                "",
+                values["title"],
+                "draft",
+                "intermediate",
+                6,
+                "remote",
+                values["positions"],
+                "Python:4",
+                "Figma:2",
+                values["body"],
+                values["expires_on"],
+            )
+        )
+        + "\n",
+    )
+    assert report.ok, report.errors
+    data = opportunity_post(world, world["mine"], **values)
+    with_skills(data, REQUIRED, [(world["python"], 4)])
+    with_skills(data, PREFERRED, [(world["figma"], 2)])
+    assert organizer_client.post(reverse("admin:server_opportunity_add"), data).status_code == 302
+    response = api.post(
+        "/api/opportunities/",
+        {
+            "project": world["mine"].slug,
+            "role": world["developer"].pk,
+            "experience_level": "intermediate",
+            "min_hours_per_week": 6,
+            "work_environment": "remote",
+            "required_skills": [{"name": "Python", "level": 4}],
+            "preferred_skills": [{"name": "Figma", "level": 2}],
+            **values,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    rows = [stored(o) for o in Opportunity.objects.filter(title="Parity row")]
+    assert len(rows) == 3
+    assert rows[0] == rows[1] == rows[2]
