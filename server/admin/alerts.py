@@ -108,7 +108,7 @@ class DigestInline(TabularInline):
 @admin.register(Alert)
 class AlertAdmin(BaseAdmin):
     resource_classes = [AlertExportResource]
-    list_display = ["email", "frequency", "confirmed", "last_sent_at", "unsubscribed", "digest_count"]
+    list_display = ["email", "frequency", "confirmed", "last_sent", "unsubscribed", "digest_count"]
     list_filter = [
         ("frequency", ChoicesDropdownFilter),
         ConfirmedFilter,
@@ -153,6 +153,10 @@ class AlertAdmin(BaseAdmin):
     @display(description="Confirmed", boolean=True, ordering="confirmed_at")
     def confirmed(self, obj):
         return obj.confirmed_at is not None
+
+    @display(description="Last sent", ordering="last_sent_at")
+    def last_sent(self, obj):
+        return obj.last_sent_at or "—"
 
     @display(description="Unsubscribed", ordering="unsubscribed_at")
     def unsubscribed(self, obj):

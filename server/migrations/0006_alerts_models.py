@@ -39,6 +39,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', 'email'],
+                'verbose_name': 'volunteer alert',
                 'default_permissions': ('add', 'change', 'delete', 'view', 'import', 'export'),
             },
         ),

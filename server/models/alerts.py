@@ -64,6 +64,7 @@ class Alert(models.Model):
         # export_alert for the admin's export (Organizers hold every server permission).
         default_permissions = CSV_DEFAULT_PERMISSIONS
         ordering = ["-created_at", "email"]
+        verbose_name = "volunteer alert"
         constraints = [
             models.UniqueConstraint(
                 Lower("email"), name="alert_email_unique", violation_error_message="This address has an alert."

@@ -54,3 +54,32 @@ def test_unsubscribe_through_the_page_in_chromium_then_nothing_ever(
     run_tasks()
     assert [message["Subject"] for message in smtp_server.messages] == ["Confirm your Civic Tech Jobs alert"] * 2
     assert not AlertDelivery.objects.exists()
+
+
+@pytest.mark.browser
+def test_organizers_see_the_alerts_list_and_dashboard_card_project_managers_do_not(page):
+    from playwright.sync_api import expect
+
+    from server.alerts import services as alert_services
+    from server.models import Skill
+    from server.tests.browser.conftest import sign_in
+
+    skills = {name: Skill.objects.get(name__iexact=name) for name in ("Python", "SQL")}  # the demo's catalog
+    confirmed = alert_services.alert_subscribe(email="ada@example.com", skills=[(skills["Python"], 4)])
+    alert_services.alert_confirm(alert=confirmed)
+    alert_services.alert_subscribe(email="grace@example.com", skills=[(skills["SQL"], 2)], frequency="daily")
+    sign_in(page, "admin@example.org")
+    card = page.get_by_test_id("alert-figures")
+    expect(card.get_by_text("Confirmed volunteer alerts")).to_be_visible()
+    expect(card.locator(".alert-value").first).to_have_text("1")
+    snap(page, "alert-dashboard")
+    page.locator("a[href=\"/admin/server/alert/\"]").first.click()  # the sidebar item
+    expect(page.get_by_text("ada@example.com")).to_be_visible()
+    expect(page.get_by_text("grace@example.com")).to_be_visible()
+    snap(page, "alert-admin-list")
+
+    page.context.clear_cookies()
+    sign_in(page, "pm@example.org")
+    expect(page.get_by_test_id("alert-figures")).to_have_count(0)
+    expect(page.locator("a[href^=\"/admin/server/alert/\"]")).to_have_count(0)
+    assert page.goto("/admin/server/alert/").status == 403
