@@ -466,7 +466,10 @@ SPECTACULAR_SETTINGS = {
         "WorkEnvironmentEnum": "server.models.opportunities.Opportunity.WorkEnvironment",
         "ExperienceLevelEnum": "server.models.choices.ExperienceLevel",
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "server.api.schema.strict_requests_hook",
+    ],
 }
 
 # CSV import/export (django-import-export): the admin checks server.import_<model> /

@@ -22,5 +22,5 @@ def _install_matching_triggers(sender, using="default", **kwargs):
     from server.matching import triggers
 
     connection = connections[using]
-    if MigrationRecorder(connection).migration_qs.filter(app="server", name="0005_matching_change_log").exists():
+    if MigrationRecorder(connection).migration_qs.filter(app="server", name="0006_matching_change_log").exists():
         triggers.install(connection)

@@ -1,10 +1,11 @@
 """One django-import-export resource per CSV kind of DESIGN.md, with exactly its headers.
 
-The resources own the columns and the cell formats (their widgets, server/widgets.py).
-Export is django-import-export's own (so the admin offers CSV, XLSX and JSON), with every
-cell that looks like a formula escaped. Import goes through server.importing, which reads
-each cell with these same widgets but checks the whole file before writing anything and
-writes in bulk: `import_data` is overridden to call it and to answer with
+The columns and their cell formats are declared once in server/tabular/cells.py; the
+resources add what export needs (the attribute each column reads, the prefetching). Export
+is django-import-export's own (so the admin offers CSV, XLSX and JSON), with every cell that
+looks like a formula escaped. Import goes through server.importing, which reads each cell
+with the same widgets but checks the whole file before writing anything and writes in bulk:
+`import_data` is overridden to call it and to answer with
 django-import-export's `Result`, so the admin's preview/confirm flow works unchanged while
 showing only a summary, the errors and at most a page of rows.
 """
@@ -16,11 +17,11 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
-from server.importing import KINDS, run_import
+from server.csv_columns import COLUMNS
+from server.importing import import_file, run_import
 from server.models import (
     Application,
     CommunityOfPractice,
-    MeetingTime,
     Opportunity,
     OpportunitySkill,
     Project,
@@ -28,42 +29,17 @@ from server.models import (
     Skill,
     Volunteer,
 )
-from server.models.choices import ExperienceLevel
-from server.models.validators import value_bounds
-from server.widgets import (
-    CellError,
-    ChoiceWidget,
-    DateWidget,
-    EmailWidget,
-    IntegerWidget,
-    NameListWidget,
-    NaturalKeyWidget,
-    ScheduleWidget,
-    SkillLevelsWidget,
-    SlugWidget,
-    TextWidget,
-    TimeZoneWidget,
-    URLWidget,
-    UUIDWidget,
-    escape_formula,
-)
+from server.tabular.cells import CELLS
+from server.tabular.formats import RawFile
+from server.widgets import CellError, DateWidget, IntegerWidget, escape_formula
 
 ADMIN_ERRORS_SHOWN = 200
+TYPED_WIDGETS = (IntegerWidget, DateWidget)
 
 
-def text(model, name, widget=TextWidget):
-    """A text cell bounded by the model field's own max_length (the one home of the bound)."""
-    return widget(max_length=model._meta.get_field(name).max_length)
-
-
-def whole(model, name):
-    """A whole-number cell bounded by the model field's validators."""
-    minimum, maximum = value_bounds(model._meta.get_field(name))
-    return IntegerWidget(minimum=minimum, maximum=maximum)
-
-
-def column(name, widget, attribute=None):
-    return Field(attribute=attribute or name, column_name=name, widget=widget)
+def column(kind, name, attribute=None):
+    """The resource field of a CSV column: its cell format from server.tabular.cells."""
+    return Field(attribute=attribute or name, column_name=name, widget=CELLS[kind][name])
 
 
 class CSVResource(resources.ModelResource):
@@ -72,7 +48,16 @@ class CSVResource(resources.ModelResource):
     kind: str = ""
 
     def export_field(self, field, instance, **kwargs):
+        if isinstance(field.widget, TYPED_WIDGETS):
+            # Numbers and dates stay typed: XLSX stores them as such, CSV writes str() (ISO dates).
+            value = field.get_value(instance)
+            return "" if value is None else value
         return escape_formula(super().export_field(field, instance, **kwargs))
+
+    def export(self, *args, **kwargs):
+        dataset = super().export(*args, **kwargs)
+        dataset.title = self.kind  # the XLSX sheet's name
+        return dataset
 
     def filter_export(self, queryset, **kwargs):
         return self.optimise(queryset)
@@ -82,6 +67,9 @@ class CSVResource(resources.ModelResource):
         return queryset
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, use_transactions=None, **kwargs):
+        if isinstance(dataset, RawFile):  # CSV and XLSX uploads: read as a stream, with limits
+            report = import_file(kind=self.kind, data=dataset.data, user=kwargs.get("user"), dry_run=dry_run)
+            return report_to_result(report)
         rows = ((number, list(cells)) for number, cells in enumerate(dataset, start=2))
         report = run_import(
             kind=self.kind,
@@ -89,7 +77,6 @@ class CSVResource(resources.ModelResource):
             rows=rows,
             user=kwargs.get("user"),
             dry_run=dry_run,
-            resource=self,
         )
         return report_to_result(report)
 
@@ -105,8 +92,8 @@ def report_to_result(report) -> Result:
     result.diff_headers = list(report.columns)
     for error in report.errors[:ADMIN_ERRORS_SHOWN]:
         result.append_base_error(Error(CellError(error)))
-    if len(report.errors) > ADMIN_ERRORS_SHOWN:
-        result.append_base_error(Error(CellError(f"… and {len(report.errors) - ADMIN_ERRORS_SHOWN} more errors")))
+    if report.error_count > ADMIN_ERRORS_SHOWN:
+        result.append_base_error(Error(CellError(f"… and {report.error_count - ADMIN_ERRORS_SHOWN} more errors")))
     result.totals[RowResult.IMPORT_TYPE_NEW] = report.new
     result.totals[RowResult.IMPORT_TYPE_UPDATE] = report.updated
     result.totals[RowResult.IMPORT_TYPE_SKIP] = report.unchanged
@@ -115,7 +102,7 @@ def report_to_result(report) -> Result:
         ("new", report.new),
         ("updated", report.updated),
         ("unchanged", report.unchanged),
-        ("errors", len(report.errors)),
+        ("errors", report.error_count),
     ]
     result.preview_hidden = max(result.total_rows - len(report.preview), 0) if report.dry_run else 0
     if report.dry_run:
@@ -131,25 +118,25 @@ def report_to_result(report) -> Result:
 
 class CommunityResource(CSVResource):
     kind = "communities"
-    name = column("name", text(CommunityOfPractice, "name"))
-    slug = column("slug", text(CommunityOfPractice, "slug", SlugWidget))
-    description = column("description", TextWidget())
+    name = column(kind, "name")
+    slug = column(kind, "slug")
+    description = column(kind, "description")
 
     class Meta:
         model = CommunityOfPractice
-        fields = export_order = KINDS["communities"].columns
+        fields = export_order = COLUMNS["communities"]
         import_id_fields = ("name",)
 
 
 class RoleResource(CSVResource):
     kind = "roles"
-    title = column("title", text(Role, "title"))
-    community_of_practice = column("community_of_practice", NaturalKeyWidget(resolver="community"))
-    description = column("description", TextWidget())
+    title = column(kind, "title")
+    community_of_practice = column(kind, "community_of_practice")
+    description = column(kind, "description")
 
     class Meta:
         model = Role
-        fields = export_order = KINDS["roles"].columns
+        fields = export_order = COLUMNS["roles"]
         import_id_fields = ("title", "community_of_practice")
 
     def optimise(self, queryset):
@@ -158,15 +145,13 @@ class RoleResource(CSVResource):
 
 class SkillResource(CSVResource):
     kind = "skills"
-    name = column("name", text(Skill, "name"))
-    communities_of_practice = column(
-        "communities_of_practice", NameListWidget(resolver="community", label="community of practice")
-    )
-    description = column("description", TextWidget())
+    name = column(kind, "name")
+    communities_of_practice = column(kind, "communities_of_practice")
+    description = column(kind, "description")
 
     class Meta:
         model = Skill
-        fields = export_order = KINDS["skills"].columns
+        fields = export_order = COLUMNS["skills"]
         import_id_fields = ("name",)
 
     def optimise(self, queryset):
@@ -175,65 +160,45 @@ class SkillResource(CSVResource):
 
 class ProjectResource(CSVResource):
     kind = "projects"
-    name = column("name", text(Project, "name"))
-    slug = column("slug", text(Project, "slug", SlugWidget))
-    status = column("status", ChoiceWidget(Project.Status))
-    website_url = column("website_url", text(Project, "website_url", URLWidget))
-    repository_url = column("repository_url", text(Project, "repository_url", URLWidget))
-    slack_channel = column("slack_channel", text(Project, "slack_channel"))
-    timezone = column("timezone", TimeZoneWidget())
-    managers = column("managers", NameListWidget(resolver="manager", label="manager", attribute="email"))
-    meeting_times = column(
-        "meeting_times", ScheduleWidget(label_max_length=MeetingTime._meta.get_field("label").max_length)
-    )
+    name = column(kind, "name")
+    slug = column(kind, "slug")
+    status = column(kind, "status")
+    website_url = column(kind, "website_url")
+    repository_url = column(kind, "repository_url")
+    slack_channel = column(kind, "slack_channel")
+    timezone = column(kind, "timezone")
+    managers = column(kind, "managers")
+    meeting_times = column(kind, "meeting_times")
 
     class Meta:
         model = Project
-        fields = export_order = KINDS["projects"].columns
+        fields = export_order = COLUMNS["projects"]
         import_id_fields = ("name",)
 
     def optimise(self, queryset):
         return queryset.prefetch_related("managers", "meeting_times")
 
 
-class SkillRequirementsWidget(SkillLevelsWidget):
-    """Required or preferred skills of an opportunity: the skill list, filtered by kind on export."""
-
-    def __init__(self, kind, **kwargs):
-        self.kind = kind
-        super().__init__(**kwargs)
-
-    def render(self, value, obj=None, **kwargs):
-        items = [item for item in value.all() if item.kind == self.kind] if value is not None else []
-        return super().render(items)
-
-
 class OpportunityResource(CSVResource):
     kind = "opportunities"
-    id = column("id", UUIDWidget())
-    project = column("project", NaturalKeyWidget(resolver="project"))
-    role = column("role", NaturalKeyWidget(resolver="role", attribute="title"))
-    community_of_practice = column(
-        "community_of_practice", NaturalKeyWidget(resolver="community"), attribute="role__community_of_practice"
-    )
-    title = column("title", text(Opportunity, "title"))
-    status = column("status", ChoiceWidget(Opportunity.Status))
-    experience_level = column("experience_level", ChoiceWidget(ExperienceLevel))
-    min_hours_per_week = column("min_hours_per_week", whole(Opportunity, "min_hours_per_week"))
-    work_environment = column("work_environment", ChoiceWidget(Opportunity.WorkEnvironment))
-    positions = column("positions", whole(Opportunity, "positions"))
-    required_skills = column(
-        "required_skills", SkillRequirementsWidget(OpportunitySkill.Kind.REQUIRED), attribute="skill_requirements"
-    )
-    preferred_skills = column(
-        "preferred_skills", SkillRequirementsWidget(OpportunitySkill.Kind.PREFERRED), attribute="skill_requirements"
-    )
-    body = column("body", text(Opportunity, "body"))
-    expires_on = column("expires_on", DateWidget())
+    id = column(kind, "id")
+    project = column(kind, "project")
+    role = column(kind, "role")
+    community_of_practice = column(kind, "community_of_practice", attribute="role__community_of_practice")
+    title = column(kind, "title")
+    status = column(kind, "status")
+    experience_level = column(kind, "experience_level")
+    min_hours_per_week = column(kind, "min_hours_per_week")
+    work_environment = column(kind, "work_environment")
+    positions = column(kind, "positions")
+    required_skills = column(kind, "required_skills", attribute="skill_requirements")
+    preferred_skills = column(kind, "preferred_skills", attribute="skill_requirements")
+    body = column(kind, "body")
+    expires_on = column(kind, "expires_on")
 
     class Meta:
         model = Opportunity
-        fields = export_order = KINDS["opportunities"].columns
+        fields = export_order = COLUMNS["opportunities"]
         import_id_fields = ("id",)
 
     def optimise(self, queryset):
@@ -244,20 +209,20 @@ class OpportunityResource(CSVResource):
 
 class VolunteerResource(CSVResource):
     kind = "volunteers"
-    email = column("email", text(Volunteer, "email", EmailWidget))
-    name = column("name", text(Volunteer, "name"))
-    community_of_practice = column("community_of_practice", NaturalKeyWidget(resolver="community"))
-    roles = column("roles", NameListWidget(resolver="role", label="role", attribute="title"))
-    experience_level = column("experience_level", ChoiceWidget(ExperienceLevel))
-    max_hours_per_week = column("max_hours_per_week", whole(Volunteer, "max_hours_per_week"))
-    timezone = column("timezone", TimeZoneWidget())
-    availability = column("availability", ScheduleWidget())
-    skills = column("skills", SkillLevelsWidget(), attribute="skill_levels")
-    status = column("status", ChoiceWidget(Volunteer.Status))
+    email = column(kind, "email")
+    name = column(kind, "name")
+    community_of_practice = column(kind, "community_of_practice")
+    roles = column(kind, "roles")
+    experience_level = column(kind, "experience_level")
+    max_hours_per_week = column(kind, "max_hours_per_week")
+    timezone = column(kind, "timezone")
+    availability = column(kind, "availability")
+    skills = column(kind, "skills", attribute="skill_levels")
+    status = column(kind, "status")
 
     class Meta:
         model = Volunteer
-        fields = export_order = KINDS["volunteers"].columns
+        fields = export_order = COLUMNS["volunteers"]
         import_id_fields = ("email",)
 
     def optimise(self, queryset):
@@ -274,14 +239,14 @@ def _volunteer_skills():
 
 class ApplicationResource(CSVResource):
     kind = "applications"
-    opportunity_id = column("opportunity_id", UUIDWidget())
-    volunteer_email = column("volunteer_email", EmailWidget(), attribute="volunteer__email")
-    status = column("status", ChoiceWidget(Application.Status))
-    message = column("message", text(Application, "message"))
+    opportunity_id = column(kind, "opportunity_id")
+    volunteer_email = column(kind, "volunteer_email", attribute="volunteer__email")
+    status = column(kind, "status")
+    message = column(kind, "message")
 
     class Meta:
         model = Application
-        fields = export_order = KINDS["applications"].columns
+        fields = export_order = COLUMNS["applications"]
         import_id_fields = ("opportunity_id", "volunteer_email")
 
     def optimise(self, queryset):

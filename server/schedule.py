@@ -135,13 +135,13 @@ def is_valid_timezone(name: str) -> bool:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return False
-    return name in _known_timezones()
+    return name in known_timezones()
 
 
 _TIMEZONES: frozenset[str] | None = None
 
 
-def _known_timezones() -> frozenset[str]:
+def known_timezones() -> frozenset[str]:
     global _TIMEZONES
     if _TIMEZONES is None:
         _TIMEZONES = frozenset(available_timezones())

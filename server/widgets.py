@@ -27,6 +27,7 @@ from server.models.validators import length_error, range_error, timezone_error
 from server.schedule import ScheduleError, format_schedule, is_valid_timezone, parse_schedule
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+ESCAPED_AFTER_QUOTE = frozenset("=+-@'")
 
 
 class CellError(ValueError):
@@ -34,17 +35,21 @@ class CellError(ValueError):
 
 
 def escape_formula(text):
-    """Spreadsheets run cells that start with = + - @ as formulas; a leading ' keeps them text."""
-    if isinstance(text, str) and text.startswith(FORMULA_PREFIXES):
+    """Spreadsheets run cells that start with = + - @ as formulas; a leading ' keeps them text.
+    A value that itself starts with ' before such a character (or before another ') gets one
+    more, so `unescape_formula` gives back exactly what was stored."""
+    if isinstance(text, str) and (text.startswith(FORMULA_PREFIXES) or _looks_escaped(text)):
         return "'" + text
     return text
 
 
 def unescape_formula(text: str) -> str:
     """Undo `escape_formula`, so an exported file re-imports unchanged."""
-    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_PREFIXES:
-        return text[1:]
-    return text
+    return text[1:] if _looks_escaped(text) else text
+
+
+def _looks_escaped(text: str) -> bool:
+    return len(text) > 1 and text[0] == "'" and text[1] in ESCAPED_AFTER_QUOTE
 
 
 def split_list(text: str) -> list[str]:
@@ -289,3 +294,15 @@ class NaturalKeyWidget(Widget):
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(getattr(value, self.attribute))
+
+
+class SkillRequirementsWidget(SkillLevelsWidget):
+    """Required or preferred skills of an opportunity: the skill list, filtered by kind on export."""
+
+    def __init__(self, kind, **kwargs):
+        self.kind = kind
+        super().__init__(**kwargs)
+
+    def render(self, value, obj=None, **kwargs):
+        items = [item for item in value.all() if item.kind == self.kind] if value is not None else []
+        return super().render(items)

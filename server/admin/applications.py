@@ -73,7 +73,17 @@ class ApplicationAdmin(HistoryAdmin):
     search_fields = ["volunteer__name", "volunteer__email", "opportunity__title", "opportunity__project__name"]
     autocomplete_fields = ["opportunity", "volunteer"]
     readonly_fields = ["created_at", "updated_at"]
-    fields = ["opportunity", "volunteer", "status", "source", "message", "internal_notes", "created_at", "updated_at"]
+    fields = [
+        "opportunity",
+        "volunteer",
+        "applicant_name",  # the name given when applying (the volunteer's stored name may differ)
+        "status",
+        "source",
+        "message",
+        "internal_notes",
+        "created_at",
+        "updated_at",
+    ]
     show_full_result_count = False
     paginator = InfinitePaginator
     actions = list(_BULK)
@@ -96,7 +106,7 @@ class ApplicationAdmin(HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # Who applied to what does not change after the fact; the status and notes do.
         if obj is not None:
-            return [*self.readonly_fields, "opportunity", "volunteer", "source", "message"]
+            return [*self.readonly_fields, "opportunity", "volunteer", "applicant_name", "source", "message"]
         return self.readonly_fields
 
     @display(description="Volunteer", ordering="volunteer__name")

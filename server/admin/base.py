@@ -9,7 +9,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
-from import_export.formats.base_formats import CSV, JSON, XLSX
 from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm, SelectableFieldsExportForm
@@ -17,14 +16,15 @@ from unfold.views import ChangeList
 
 from server.models.validators import bound_messages
 from server.services import ServiceError
+from server.tabular.formats import FORMATS
 
 
 class BaseAdmin(ModelAdmin, ImportExportModelAdmin):
     """Unfold look, Unfold-styled import/export, and a real 404 for rows out of scope."""
 
     resource_classes = []  # set on admins of models with a CSV kind (server/resources.py)
-    import_formats = [CSV, XLSX, JSON]
-    export_formats = [CSV, XLSX, JSON]
+    # Streaming, bounded import; BOM'd CSV and typed XLSX export (server/tabular/formats.py).
+    import_formats = export_formats = FORMATS
     import_form_class = ImportForm
     export_form_class = ExportForm
     export_form_class_selectable = SelectableFieldsExportForm

@@ -59,6 +59,7 @@ class OpportunityFilter(django_filters.FilterSet):
         field_name="min_hours_per_week",
         lookup_expr="lte",
         min_value=0,
+        max_value=168,  # hours in a week; the schema says the same (views.OpportunityViewSet)
         help_text="Only opportunities asking at most this many hours per week.",
     )
     status = django_filters.MultipleChoiceFilter(

@@ -1,9 +1,20 @@
 """OpenAPI generation: drf-spectacular's AutoSchema plus the error responses every endpoint
-can give, so that clients (and schemathesis) find each status code documented."""
+can give, so that clients (and schemathesis) find each status code documented, and a schema
+that says exactly what the server accepts (schemathesis' every check, issue 12):
+
+- list caps (`max_length` of a many=True serializer) appear as maxItems;
+- reads open to anyone say that no credentials are needed;
+- request strings say they may not hold a NUL character (PostgreSQL cannot store one, so the
+  API refuses it), and request objects that they take no other properties.
+"""
 
 from drf_spectacular import openapi
 from drf_spectacular.utils import OpenApiResponse, inline_serializer
-from rest_framework import serializers
+from rest_framework import permissions, serializers
+
+from server.api.permissions import ReadAnyoneWriteStaff
+
+NO_NUL = "^[^\\u0000]*$"
 
 ErrorSerializer = inline_serializer(
     name="Error",
@@ -20,6 +31,19 @@ ValidationErrorSerializer = inline_serializer(
 
 
 class AutoSchema(openapi.AutoSchema):
+    def get_auth(self):
+        auths = super().get_auth()
+        anyone_reads = any(isinstance(p, ReadAnyoneWriteStaff) for p in self.view.get_permissions())
+        if anyone_reads and self.method in permissions.SAFE_METHODS and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions=bypass_extensions)
+        if isinstance(field, serializers.ListSerializer) and field.max_length is not None:
+            schema["maxItems"] = field.max_length
+        return schema
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction=direction)
         errors = {
@@ -36,6 +60,7 @@ class AutoSchema(openapi.AutoSchema):
             )
         if self.method not in ("GET", "HEAD"):
             errors["403"] = OpenApiResponse(ErrorSerializer, description="The caller may not do this.")
+            errors["413"] = OpenApiResponse(ErrorSerializer, description="The request body is larger than 1 MB.")
         if self.view.throttle_classes:
             errors["429"] = OpenApiResponse(ErrorSerializer, description="Too many requests; retry later.")
         for code, response in errors.items():
@@ -43,3 +68,37 @@ class AutoSchema(openapi.AutoSchema):
                 responses[code] = self._get_response_for_code(response.response, code, direction=direction)
                 responses[code]["description"] = response.description
         return responses
+
+
+def _strict_request_schema(schema) -> None:
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not {"enum", "format", "pattern"} & schema.keys():
+        schema["pattern"] = NO_NUL
+    if schema.get("type") == "object" and "properties" in schema:
+        schema.setdefault("additionalProperties", False)
+    for key in ("properties",):
+        for value in schema.get(key, {}).values():
+            _strict_request_schema(value)
+    for key in ("items", "additionalProperties"):
+        _strict_request_schema(schema.get(key))
+    for key in ("allOf", "anyOf", "oneOf"):
+        for value in schema.get(key, []):
+            _strict_request_schema(value)
+
+
+def strict_requests_hook(result, generator, request, public):
+    """drf-spectacular postprocessing hook: request bodies' strings refuse NUL, their objects
+    unknown properties (DRF would ignore them; saying so keeps generated bodies meaningful);
+    string query parameters refuse NUL too."""
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _strict_request_schema(schema)
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                if parameter.get("in") == "query":
+                    _strict_request_schema(parameter.get("schema"))
+                    items = parameter.get("schema", {}).get("items")
+                    _strict_request_schema(items)
+    return result

@@ -14,12 +14,23 @@ from server.models.catalog import skill_key
 from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
 from server.models.opportunities import OpportunitySkill, listed_twice, skill_list_errors
 from server.models.validators import bound_messages, timezone_error
-from server.schedule import DAY_ABBREVIATIONS, ScheduleError, is_valid_timezone, parse_schedule
+from server.schedule import DAY_ABBREVIATIONS, ScheduleError, is_valid_timezone, known_timezones, parse_schedule
 
 # Caps on the lists a body may carry, checked before any item costs a query (issue 12: a
 # caller must not choose what a request costs). Far above what a person lists.
 MAX_SKILLS = 100
 MAX_ROLES = 50
+
+
+class CappedListField(serializers.ListField):
+    """DRF's ListField checks max_length after validating every item; this one first, so a
+    20,000-item list costs one len()."""
+
+    def to_internal_value(self, data):
+        if self.max_length is not None and isinstance(data, list) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
+        return super().to_internal_value(data)
+
 
 # --- small nested shapes --------------------------------------------------------------------
 
@@ -203,6 +214,11 @@ class OpportunityWriteSerializer(BoundedModelSerializer):
 # --- matching -------------------------------------------------------------------------------
 
 
+@extend_schema_field({"type": "string", "enum": sorted(known_timezones())})
+class TimeZoneField(serializers.CharField):
+    """An IANA zone name; the schema lists them all, so it says which strings are refused."""
+
+
 class MatchRequestSerializer(serializers.Serializer):
     """A volunteer's answers in the qualifier flow. Nothing is stored."""
 
@@ -210,7 +226,7 @@ class MatchRequestSerializer(serializers.Serializer):
         slug_field="slug", queryset=CommunityOfPractice.objects.all(), required=False, allow_null=True
     )
     # Ids checked in one query (validate_roles), after the length cap: never a query per item.
-    roles = serializers.ListField(
+    roles = CappedListField(
         child=serializers.IntegerField(min_value=1),
         max_length=MAX_ROLES,
         required=False,
@@ -225,7 +241,7 @@ class MatchRequestSerializer(serializers.Serializer):
     max_hours_per_week = serializers.IntegerField(
         min_value=HOURS_MIN, max_value=HOURS_MAX, required=False, allow_null=True
     )
-    timezone = serializers.CharField(
+    timezone = TimeZoneField(
         required=False, max_length=64, help_text="IANA zone of `availability`; the organisation's zone by default."
     )
     availability = serializers.CharField(

@@ -66,7 +66,13 @@ class StableOrderingFilter(filters.OrderingFilter):
                 str,
                 enum=["published_at", "-published_at", "min_hours_per_week", "-min_hours_per_week"],
                 description="Sort order (default: newest published first).",
-            )
+            ),
+            # django-filter's bounds do not reach the schema: say them, as the filter refuses others.
+            OpenApiParameter(
+                "max_hours",
+                {"type": "number", "minimum": 0, "maximum": 168},
+                description="Only opportunities asking at most this many hours per week.",
+            ),
         ],
     ),
     retrieve=extend_schema(summary="One opportunity", description="404 for anything the caller may not see."),

@@ -1,6 +1,6 @@
 """Keeping each process's compact tables in step with the database, after every kind of write.
 
-Database triggers (migration 0005_matching_change_log) append a row to `MatchChange` for
+Database triggers (migration 0006_matching_change_log) append a row to `MatchChange` for
 every volunteer or opportunity whose matching inputs a statement touched, whatever wrote it:
 the admin, the API, the CSV importer's raw bulk writer, seed_demo, a QuerySet.update, a
 cascade. On PostgreSQL the triggers take one transaction-scoped advisory lock before taking

@@ -38,19 +38,23 @@ def explain(*, profile: Profile, need: Need, names: Names, reference: date) -> d
 
 
 def skills_sentence(*, need: Need, levels: Mapping[int, int], names: Mapping[int, str]) -> str:
-    """Each skill asked, required first then preferred, by name: held with `level of asked`
-    (✓ when it reaches the level asked) or `no <skill>` when missing."""
+    """Each skill asked, required first then preferred; within each, those reached first (✓),
+    then those held below the level asked, then the missing ones (`no <skill>`), by name."""
     if not (need.required or need.preferred):
         return "no skills listed: open to everyone"
     parts = []
     for asked, suffix in ((need.required, ""), (need.preferred, " (preferred)")):
-        for skill_id, level in sorted(asked.items(), key=lambda item: names.get(item[0], "").casefold()):
+        described = []
+        for skill_id, level in asked.items():
             name = names.get(skill_id, f"skill {skill_id}")
             held = levels.get(skill_id, 0)
             if held <= 0:
-                parts.append(f"no {name}{suffix}")
+                described.append((2, name.casefold(), f"no {name}{suffix}"))
+            elif held >= level:
+                described.append((0, name.casefold(), f"{name} {held} of {level} ✓{suffix}"))
             else:
-                parts.append(f"{name} {held} of {level}{' ✓' if held >= level else ''}{suffix}")
+                described.append((1, name.casefold(), f"{name} {held} of {level}{suffix}"))
+        parts.extend(text for *_, text in sorted(described))
     return SEPARATOR.join(parts)
 
 

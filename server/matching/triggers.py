@@ -1,7 +1,7 @@
 """The database triggers behind server.matching.changes: every insert, update or delete of a
 ranking's input appends the changed candidates to the `server_matchchange` log.
 
-Installed by migration 0005_matching_change_log and again after every `migrate`
+Installed by migration 0006_matching_change_log and again after every `migrate`
 (server.apps: post_migrate), because SQLite drops a table's triggers when a later migration
 rebuilds the table. Statement-level on PostgreSQL (one log insert per statement, not per
 row), row-level on SQLite (which has no other kind).

@@ -3,7 +3,7 @@ from django.db import models
 
 class MatchChange(models.Model):
     """One row per candidate changed, written by database triggers (migration
-    0005_matching_change_log), never by Python code.
+    0006_matching_change_log), never by Python code.
 
     The rankings keep a compact in-memory copy of every candidate (server.matching.compact);
     this log tells each process which candidates to read again. Triggers see every write —

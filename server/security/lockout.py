@@ -68,7 +68,10 @@ def lockout_response(request, original_response=None, credentials=None) -> HttpR
         username = lockout_username(request, credentials) or ""
         context = {
             **context,
-            "form": AdminAuthenticationForm(request, initial={"username": username}),
+            # The page's own form class (Unfold's styled one), unbound: no "wrong password" error.
+            "form": type(context.get("form", AdminAuthenticationForm(request)))(
+                request, initial={"username": username}
+            ),
             "lockout_message": lockout_message(),
         }
         response = render(request, "security/lockout.html", context, status=429)

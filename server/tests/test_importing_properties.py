@@ -10,8 +10,9 @@ from django.db import IntegrityError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from server import importing, models
+from server import models
 from server.importing import KINDS, import_file
+from server.tabular import write
 
 pytestmark = pytest.mark.django_db
 
@@ -108,14 +109,14 @@ def test_a_database_failure_half_way_rolls_everything_back(catalog):
         "ana@example.org,Ana,DevOps,,,,,Mon 18:00-20:00,Python:3,\n"
     )
     before = snapshot()
-    original = importing.insert_rows
+    original = write.insert_rows
 
     def fail_on_slots(model, attnames, rows, **kwargs):
         if model is models.AvailabilitySlot:
             raise IntegrityError("boom")
         return original(model, attnames, rows, **kwargs)
 
-    with mock.patch.object(importing, "insert_rows", side_effect=fail_on_slots):
+    with mock.patch.object(write, "insert_rows", side_effect=fail_on_slots):
         report = import_file(kind="volunteers", data=text)
     assert report.errors == ["the database refused the import, nothing was written: boom"]
     assert snapshot() == before

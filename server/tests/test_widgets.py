@@ -6,9 +6,9 @@ from datetime import date, datetime
 
 import pytest
 
-from server.importing import Lookups
 from server.models import Opportunity
 from server.models.choices import ExperienceLevel
+from server.tabular.lookups import Lookups
 from server.tests.factories import CommunityOfPracticeFactory, RoleFactory, SkillFactory, UserFactory
 from server.widgets import (
     CellError,

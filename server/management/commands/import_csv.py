@@ -33,7 +33,7 @@ class Command(BaseCommand):
         report = import_file(kind=kind, data=data, dry_run=dry_run, progress=progress)
         if progress is not None:
             sys.stderr.write("\n")
-        for error in report.errors:
+        for error in report.error_lines():  # the first 1,000, then how many more
             self.stdout.write(error)
         self.stdout.write(report.summary)
         if report.errors:

@@ -32,6 +32,12 @@ def nested(depth):
     return "[" * depth + "]" * depth
 
 
+@pytest.fixture(autouse=True)
+def _warm(api):
+    """The process's first request loads URL patterns and the like: not the vector's cost."""
+    api.get("/api/health/")
+
+
 @pytest.fixture
 def opportunity(managed_project):
     return OpenOpportunityFactory(project=managed_project)
@@ -41,7 +47,7 @@ def test_twenty_thousand_roles_are_refused_quickly(api, catalog):
     response, seconds = timed(lambda: api.post("/api/match/", {"skills": [], "roles": [1] * 20_000}, format="json"))
     assert response.status_code == 400
     assert response.json() == {"roles": ["Ensure this field has no more than 50 elements."]}
-    assert seconds < LIMIT_SECONDS
+    assert seconds < LIMIT_SECONDS, f"{seconds:.2f} s"
 
 
 def test_twenty_thousand_unknown_skills_are_refused_quickly(api, catalog, django_assert_max_num_queries):
@@ -50,7 +56,7 @@ def test_twenty_thousand_unknown_skills_are_refused_quickly(api, catalog, django
         response, seconds = timed(lambda: api.post("/api/match/", {"skills": skills}, format="json"))
     assert response.status_code == 400
     assert response.json() == {"skills": {"non_field_errors": ["Ensure this field has no more than 100 elements."]}}
-    assert seconds < LIMIT_SECONDS
+    assert seconds < LIMIT_SECONDS, f"{seconds:.2f} s"
 
 
 def test_an_opportunity_write_caps_its_skill_lists(pm_api, managed_project, catalog):
@@ -82,7 +88,7 @@ def test_deeply_nested_json_is_a_400_on_every_json_endpoint(api, pm_api, opportu
     assert response.json() == {
         "detail": "JSON parse error - the body nests arrays and objects more than 20 levels deep."
     }
-    assert seconds < LIMIT_SECONDS
+    assert seconds < LIMIT_SECONDS, f"{seconds:.2f} s"
 
 
 def test_valid_bodies_are_far_from_the_depth_limit(api, catalog):
@@ -98,7 +104,7 @@ def test_a_ten_megabyte_opportunity_body_is_refused_before_it_is_read(pm_api, op
     response, seconds = timed(lambda: raw(pm_api, "PATCH", f"/api/opportunities/{opportunity.pk}/", body))
     assert response.status_code == 413
     assert response.json() == {"detail": "The request body is larger than 1,048,576 bytes.", "code": "body_too_large"}
-    assert seconds < LIMIT_SECONDS
+    assert seconds < LIMIT_SECONDS, f"{seconds:.2f} s"
     opportunity.refresh_from_db()
     assert len(opportunity.body) < 1000
 

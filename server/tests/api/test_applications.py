@@ -42,7 +42,7 @@ def test_applying_twice_returns_the_existing_application(api, opportunity):
 
 
 def test_an_anonymous_application_never_changes_an_existing_volunteer(
-    api, opportunity, django_capture_on_commit_callbacks
+    api, opportunity, django_capture_on_commit_callbacks, organizer_client
 ):
     # Anyone may post anyone's email: the volunteer's stored fields stay as staff left them,
     # and the name and message given stay with the application.
@@ -59,6 +59,9 @@ def test_an_anonymous_application_never_changes_an_existing_volunteer(
     body = mail.outbox[0].body
     assert 'Known volunteer: already in the volunteer pool as "A. Silva".' in body
     assert "Mallory <ana@example.com> applied" in body
+    # Staff see both: the volunteer as stored, the name given on the application.
+    page = organizer_client.get(f"/admin/server/application/{application.pk}/change/").content.decode()
+    assert "Mallory" in page and "A. Silva" in page
 
 
 def test_a_new_volunteer_gets_the_name_given(api, opportunity, django_capture_on_commit_callbacks):

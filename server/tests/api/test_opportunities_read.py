@@ -188,11 +188,39 @@ class TestPagination:
         assert len(last["results"]) == 1
         assert last["next"] is None
 
-    def test_page_size_above_100_is_capped(self, api):
+    def test_a_full_page_is_100(self, api):
         OpenOpportunityFactory.create_batch(101)
-        body = api.get(URL, {"page_size": 500}).json()
+        body = api.get(URL, {"page_size": 100}).json()
         assert body["count"] == 101
         assert len(body["results"]) == 100
+
+    @pytest.mark.parametrize(
+        ("param", "value"),
+        [
+            ("page_size", "101"),
+            ("page_size", "1001"),
+            ("page_size", "0"),
+            ("page_size", "null"),
+            ("page_size", ""),
+            ("page", "0"),
+            ("page", "-1"),
+            ("page", "abc"),
+            ("page", "last"),
+            ("page", "1.5"),
+        ],
+    )
+    def test_what_the_schema_refuses_the_server_refuses(self, api, param, value):
+        # The schema documents page >= 1 and 1 <= page_size <= 100 (issue 12): nothing else is
+        # quietly replaced by a default.
+        response = api.get(URL, {param: value})
+        assert response.status_code == 400
+        assert list(response.json()) == [param]
+
+    def test_page_and_page_size_are_documented_with_their_bounds(self, api):
+        schema = api.get("/api/schema/", HTTP_ACCEPT="application/json").json()
+        parameters = {p["name"]: p["schema"] for p in schema["paths"]["/api/opportunities/"]["get"]["parameters"]}
+        assert parameters["page"] == {"type": "integer", "minimum": 1}
+        assert parameters["page_size"] == {"type": "integer", "minimum": 1, "maximum": 100}
 
     def test_page_out_of_range_is_json_404(self, api):
         response = api.get(URL, {"page": 9})

@@ -318,3 +318,20 @@ def test_rank_opportunities_agrees_with_the_pure_score(crowd):
         }
         matches = rank_opportunities(profile=profile, limit=100)
         assert {m.opportunity.pk: (m.score, m.breakdown) for m in matches} == expected
+
+
+def test_a_posting_with_no_skills_listed_matches_everyone_active(db, summer):
+    opportunity = f.OpenOpportunityFactory()
+    with_skill = make_volunteer(name="Has skills", skills=[(f.SkillFactory(), 3)])
+    without = make_volunteer(name="No skills")
+    make_volunteer(name="Away", status=Volunteer.Status.INACTIVE)
+    matches = rank_volunteers(opportunity=opportunity, limit=10)
+    assert {m.volunteer for m in matches} == {with_skill, without}
+    assert all(m.breakdown.skills == 1.0 for m in matches)
+
+
+def test_a_pair_with_no_skill_in_common_is_never_ranked_either_way(posting):
+    outsider = make_volunteer(name="Outsider", skills=[(f.SkillFactory(name="Cobol"), 5)], max_hours_per_week=40)
+    assert outsider not in [m.volunteer for m in rank_volunteers(opportunity=posting["opportunity"], limit=100)]
+    profile = profile_for_volunteer(outsider)
+    assert posting["opportunity"] not in [m.opportunity for m in rank_opportunities(profile=profile, limit=100)]

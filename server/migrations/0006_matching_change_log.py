@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('server', '0004_import_export_permissions'),
+        ('server', '0005_rules_bounds'),
     ]
 
     operations = [

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('server', '0005_matching_change_log'),
+        ('server', '0007_merge_matching'),
         ('server', '0005_tasks_outbound_email'),
     ]
 

@@ -1,0 +1,104 @@
+"""How one kind of file maps onto the database: the base every kind fills in."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+
+from django.utils import timezone
+
+from server.tabular.cells import CELLS
+from server.tabular.lookups import Lookups
+
+
+class Kind:
+    """How one kind of file maps onto the database. Subclasses describe their columns; the
+    generic `run_import` does the reading, checking and counting."""
+
+    name: str
+    model = None
+    label: str = "row"
+    columns: tuple[str, ...] = ()
+    scalar: dict[str, str] = {}  # column → model attname, written as it is
+    relations: tuple[str, ...] = ()  # columns written as child / many-to-many rows
+    required_new: tuple[str, ...] = ()
+    key_columns: tuple[str, ...] = ()
+    key_optional = False  # a blank key makes a new row (opportunities' id)
+    dependent: tuple[str, ...] = ()  # cleaned after the row's stored state is known
+    unique: tuple[str, ...] = ()  # non-key columns unique across the table
+    history = False
+
+    def __init__(self, *, lookups: Lookups, user=None, now=None):
+        self.widgets = CELLS[self.name]
+        self.lookups = lookups
+        self.user = user if getattr(user, "pk", None) else None
+        self.now = now or timezone.now()
+
+    # reading
+    def clean(self, column, value, values, current):
+        return self.widgets[column].clean(value, lookups=self.lookups)
+
+    def key(self, values):
+        return tuple(values.get(column) for column in self.key_columns)
+
+    def load_existing(self) -> dict:
+        raise NotImplementedError
+
+    def defaults(self, values) -> dict:
+        return {}
+
+    def validate(self, state, current, values) -> list[tuple[str, str]]:
+        """Rules across cells of the row (`values` holds only the cells given)."""
+        return []
+
+    # writing
+    raw_create = False  # new rows written as plain tuples (UUID keys, so no ids to read back)
+    new_ids = None  # an iterator of keys for new rows, set by _create_raw
+
+    def build(self, state):
+        return self.model(**{attname: state[column] for column, attname in self.scalar.items()})
+
+    def build_row(self, state) -> dict:
+        """A new row as attname → value, with every model default, for `insert_rows`."""
+        if not hasattr(self, "_base_row"):
+            self._base_row, self._per_row = {}, []
+            for model_field in self.model._meta.concrete_fields:
+                default = model_field.default
+                if getattr(model_field, "auto_now", False) or default is timezone.now:
+                    self._base_row[model_field.attname] = self.now
+                elif default is uuid.uuid4 and model_field.attname not in self.scalar.values():
+                    self._per_row.append(model_field.attname)
+                elif default is uuid.uuid4:
+                    self._base_row[model_field.attname] = None  # comes from the row's state
+                else:
+                    self._base_row[model_field.attname] = model_field.get_default()
+        row = dict(self._base_row)
+        for attname in self._per_row:
+            row[attname] = next(self.new_ids) if self.new_ids is not None else uuid.uuid4()
+        for column, attname in self.scalar.items():
+            row[attname] = state[column]
+        return row
+
+    def before_update(self, instance, current, state, changed) -> set[str]:
+        return set()
+
+    def relation_table(self, column) -> tuple:
+        """(model, attnames) of the rows that hold `column`."""
+        raise NotImplementedError
+
+    def relation_rows(self, column, pk, value) -> list[tuple]:
+        return []
+
+    def relation_delete(self, column, pks) -> None:
+        pass
+
+
+def grouped(rows) -> dict:
+    grouped = defaultdict(list)
+    for owner, *rest in rows:
+        grouped[owner].append(tuple(rest) if len(rest) > 1 else rest[0])
+    return grouped
+
+
+def sorted_tuple(items) -> tuple:
+    return tuple(sorted(items))
