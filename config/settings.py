@@ -396,6 +396,30 @@ UNFOLD = {
                 ],
             },
             {
+                "title": "Background work",
+                "items": [
+                    {
+                        "title": "Import jobs",
+                        "icon": "upload_file",
+                        "link": _model_link("server.importjob"),
+                        "permission": "server.admin.background.organizers_only",
+                    },
+                    {
+                        "title": "Task results",
+                        "icon": "task_alt",
+                        "link": _model_link("django_tasks_database.dbtaskresult"),
+                        "badge": "server.admin.background.failed_tasks_badge",
+                        "permission": "server.admin.background.organizers_only",
+                    },
+                    {
+                        "title": "Emails",
+                        "icon": "mail",
+                        "link": _model_link("server.outboundemail"),
+                        "permission": "server.admin.background.organizers_only",
+                    },
+                ],
+            },
+            {
                 "title": "Accounts",
                 "items": [
                     {

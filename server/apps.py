@@ -10,6 +10,7 @@ class ServerConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from server.security import lockout  # noqa: F401  (connects the lockout log line)
+        from server.tasks import expiry  # noqa: F401  (connects the expiry receivers)
 
         post_migrate.connect(_install_matching_triggers, sender=self)
 

@@ -16,10 +16,10 @@ logger = logging.getLogger(__name__)
 def notify_managers_of_application(*, application_id: int, new_volunteer: bool = False) -> int:
     """Tell the managers of the opportunity's project that someone applied.
 
-    One message addressed to all of them, saying whether the applicant is new to the volunteer
-    pool or already known (then with the stored name beside the one given: an anonymous
-    application never changes a volunteer). Returns the number of recipients (0 when the
-    project has no active manager, and then nothing is queued); queued once per application.
+    One message addressed to all of them, queued once per application, saying whether the
+    applicant is new to the volunteer pool or already known (then with the stored name beside
+    the one given: an anonymous application never changes a volunteer). Returns the number of
+    recipients (0 when the project has no active manager, and then nothing is queued).
     """
     application = (
         Application.objects.select_related("opportunity__project", "opportunity__role", "volunteer")

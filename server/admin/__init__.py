@@ -3,6 +3,7 @@
 from server.admin import (  # noqa: F401
     alerts,
     applications,
+    background,
     catalog,
     opportunities,
     projects,

@@ -14,12 +14,13 @@ from unfold.admin import ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm, SelectableFieldsExportForm
 from unfold.views import ChangeList
 
+from server.admin.imports import ImportJobMixin
 from server.models.validators import bound_messages
 from server.services import ServiceError
 from server.tabular.formats import FORMATS
 
 
-class BaseAdmin(ModelAdmin, ImportExportModelAdmin):
+class BaseAdmin(ImportJobMixin, ModelAdmin, ImportExportModelAdmin):
     """Unfold look, Unfold-styled import/export, and a real 404 for rows out of scope."""
 
     resource_classes = []  # set on admins of models with a CSV kind (server/resources.py)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from server.admin.alerts import dashboard_alert_figures
+from server.admin.background import tasks_card
 from server.models import Application, Opportunity, Volunteer
 from server.permissions import applications_managed_by, can_see_all_projects
 
@@ -158,6 +159,7 @@ def dashboard_callback(request, context):
             "stale_count": len(figures["stale"]),
             "stale_after_days": STALE_AFTER_DAYS,
             "alerts_card": dashboard_alert_figures(request),
+            "tasks_card": tasks_card(request.user),  # Organizers only (server/admin/background.py)
         }
     )
     return context

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('server', '0007_merge_matching'),
-        ('server', '0005_tasks_outbound_email'),
+        ('server', '0007_merge_tasks_rules'),
     ]
 
     operations = [

@@ -3,6 +3,7 @@ from server.models.applications import Application
 from server.models.catalog import CommunityOfPractice, Role, Skill
 from server.models.choices import ExperienceLevel, Weekday
 from server.models.email import OutboundEmail
+from server.models.imports import ImportJob, ImportUpload
 from server.models.matching import MatchChange
 from server.models.opportunities import Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
 from server.models.projects import MeetingTime, Project
@@ -20,6 +21,8 @@ __all__ = [
     "CommunityOfPractice",
     "ExperienceLevel",
     "MatchChange",
+    "ImportJob",
+    "ImportUpload",
     "MeetingTime",
     "Opportunity",
     "OutboundEmail",

@@ -39,7 +39,7 @@ def export(client, model):
     )
 
 
-def test_organizer_previews_then_confirms_an_import(organizer_client, organizer, world):
+def test_organizer_previews_then_confirms_an_import(organizer_client, organizer, world, run_tasks):
     text = f"{VOLUNTEER_HEADER}\nbo@example.org,Bo,Engineering,Backend Developer,,,,Mon 18:00-20:00,Python:3,\n"
     response = upload(organizer_client, "volunteer", text)
     assert response.status_code == 200
@@ -52,10 +52,15 @@ def test_organizer_previews_then_confirms_an_import(organizer_client, organizer,
         reverse("admin:server_volunteer_process_import"), {**confirm.initial, "resource": "0"}, follow=True
     )
     assert response.status_code == 200
+    job = models.ImportJob.objects.get()
+    assert response.redirect_chain[-1][0] == reverse("admin:server_importjob_change", args=[job.pk])
+    assert not models.Volunteer.objects.filter(email="bo@example.org").exists()  # the worker imports
+    assert run_tasks() == 1
     bo = models.Volunteer.objects.get(email="bo@example.org")
     assert [str(slot) for slot in bo.availability.all()] == ["Mon 18:00-20:00"]
     assert bo.history.get().history_user == organizer
-    assert "Import finished: new 1, updated 0, unchanged 0, errors 0." in response.content.decode()
+    page = organizer_client.get(reverse("admin:server_importjob_change", args=[job.pk])).content.decode()
+    assert "Import finished: new 1, updated 0, unchanged 0, errors 0." in page
 
 
 def test_import_errors_are_listed_without_tracebacks_and_nothing_is_offered_to_confirm(organizer_client, world):

@@ -42,7 +42,7 @@ def test_applying_twice_returns_the_existing_application(api, opportunity):
 
 
 def test_an_anonymous_application_never_changes_an_existing_volunteer(
-    api, opportunity, django_capture_on_commit_callbacks, organizer_client
+    api, opportunity, django_capture_on_commit_callbacks, run_tasks, organizer_client
 ):
     # Anyone may post anyone's email: the volunteer's stored fields stay as staff left them,
     # and the name and message given stay with the application.
@@ -56,6 +56,7 @@ def test_an_anonymous_application_never_changes_an_existing_volunteer(
     assert Volunteer.objects.count() == 1
     application = Application.objects.get()
     assert (application.volunteer, application.applicant_name, application.message) == (known, "Mallory", "Hi")
+    run_tasks()
     body = mail.outbox[0].body
     assert 'Known volunteer: already in the volunteer pool as "A. Silva".' in body
     assert "Mallory <ana@example.com> applied" in body
@@ -64,9 +65,10 @@ def test_an_anonymous_application_never_changes_an_existing_volunteer(
     assert "Mallory" in page and "A. Silva" in page
 
 
-def test_a_new_volunteer_gets_the_name_given(api, opportunity, django_capture_on_commit_callbacks):
+def test_a_new_volunteer_gets_the_name_given(api, opportunity, django_capture_on_commit_callbacks, run_tasks):
     with django_capture_on_commit_callbacks(execute=True):
         apply(api, opportunity)
+    run_tasks()
     application = Application.objects.get()
     assert (application.volunteer.name, application.applicant_name) == ("Ana Silva", "Ana Silva")
     assert "New volunteer: this email was not in the volunteer pool before." in mail.outbox[0].body
