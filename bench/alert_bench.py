@@ -17,7 +17,8 @@ counts all the work and is much less sensitive than wall-clock time to other job
 machine), the number of candidates and of matches, then the same scores computed one alert at
 a time with the pure functions (`alert_scores_one_by_one`, on the same rows), checked equal,
 and the ratio; then how much of it is reading the rows, and the ratio of the scoring alone.
-Goal: ≤ 2 s for 100,000 alerts. Figures are printed, never asserted.
+Goal: ≤ 2 s for 100,000 alerts. A CPU check (a fixed loop, shared with match_bench) before and
+after says how busy the machine was. Figures are printed, never asserted.
 """
 
 from __future__ import annotations
@@ -25,42 +26,16 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from match_bench import cpu_check, setup_django, timed  # noqa: E402  (the same set-up, timing and CPU check)
 
 ZONES = ["America/Los_Angeles", "America/New_York", "America/Chicago", "Europe/London", "Asia/Kolkata", "UTC"]
 GOAL_MS = 2000.0
-
-
-def setup_django(db_path: str) -> None:
-    os.environ["DATABASE_URL"] = f"sqlite:///{db_path}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ["DJANGO_DEBUG"] = "0"
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-secret")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0, interactive=False)
-
-
-def timed(function, repeat: int) -> tuple[float, float, object]:
-    """p50 wall-clock and CPU milliseconds over `repeat` calls after one warm-up, and the result."""
-    result = function()
-    wall, cpu = [], []
-    for _ in range(repeat):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        result = function()
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - started_cpu) * 1000)
-    return statistics.median(wall), statistics.median(cpu), result
 
 
 def build(*, alerts: int, seed: int = 15) -> dict:
@@ -133,6 +108,7 @@ def main() -> None:
         postings = build(alerts=args.alerts)
         print(f"built {args.alerts:,} confirmed alerts in {time.perf_counter() - started:.1f} s")
         print(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f} (1, 5, 15 min)")
+        print(f"CPU check: fixed loop of 3e6 additions {cpu_check():.0f} ms (compare runs by it)")
         for label, opportunity in postings.items():
             need = need_for(opportunity, reference_date())
             candidates = candidates_for(need).count()
@@ -155,6 +131,7 @@ def main() -> None:
                 f"vectorised {cpu - load_cpu:.0f} ms CPU, one by one {naive_cpu - load_cpu:.0f} ms CPU "
                 f"(ratio {(naive_cpu - load_cpu) / max(cpu - load_cpu, 1):.1f}x)"
             )
+        print(f"CPU check again: {cpu_check():.0f} ms")
 
 
 if __name__ == "__main__":

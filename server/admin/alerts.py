@@ -66,43 +66,36 @@ class UnsubscribedFilter(_YesNoFilter):
     field = "unsubscribed_at"
 
 
-class AlertSkillInline(TabularInline):
+class _ReadOnlyTab(TabularInline):
+    """A tab of the alert page that shows rows and changes none (the volunteer's own data)."""
+
+    extra = 0
+    tab = True
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class AlertSkillInline(_ReadOnlyTab):
     model = AlertSkill
     fields = ["skill", "level"]
-    readonly_fields = fields
-    extra = 0
-    tab = True
-    can_delete = False
     verbose_name_plural = "skills"
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class AlertSlotInline(TabularInline):
+class AlertSlotInline(_ReadOnlyTab):
     model = AlertSlot
     fields = ["weekday", "start", "end"]
-    readonly_fields = fields
-    extra = 0
-    tab = True
-    can_delete = False
     verbose_name_plural = "availability (alert's time zone)"
 
-    def has_add_permission(self, request, obj=None):
-        return False
 
-
-class DigestInline(TabularInline):
+class DigestInline(_ReadOnlyTab):
     model = Digest
     fields = ["sent_at", "opportunity_count"]
-    readonly_fields = fields
-    extra = 0
-    tab = True
-    can_delete = False
     verbose_name_plural = "digests sent"
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Alert)

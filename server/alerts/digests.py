@@ -132,6 +132,6 @@ def send_digest(*, alert_id: int) -> int:
 
 
 def on_opportunity_published(*, opportunity: Opportunity) -> None:
-    """The publish hook (server.services): after commit, match the opportunity to the alerts."""
-    opportunity_id = str(opportunity.pk)
-    transaction.on_commit(lambda: match_published_opportunity.enqueue(opportunity_id=opportunity_id), robust=True)
+    """The publish hook (server.services): enqueue the matching in the publishing transaction,
+    so the task exists exactly when the publication is committed (the database task backend)."""
+    match_published_opportunity.enqueue(opportunity_id=str(opportunity.pk))
