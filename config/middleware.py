@@ -9,29 +9,13 @@ so no restart is needed.
 
 import logging
 
-from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 
+# The app owns what "the database is unavailable" means and says (the API's exception handler
+# answers the same); the project's middleware only uses it.
+from server.unavailable import MESSAGE, RETRY_AFTER_SECONDS, UNAVAILABLE_BODY, is_database_unavailable  # noqa: F401
+
 logger = logging.getLogger("server.database")
-
-RETRY_AFTER_SECONDS = "5"
-MESSAGE = "The database is unavailable. Please try again shortly."
-# The JSON body of every such answer under /api/ (this middleware and the API's exception handler).
-UNAVAILABLE_BODY = {"detail": MESSAGE, "code": "database_unavailable"}
-
-
-def is_database_unavailable(exception: BaseException) -> bool:
-    """A connection problem (not a bad query): OperationalError/InterfaceError, possibly wrapped."""
-    seen = exception
-    while seen is not None:
-        if isinstance(seen, OperationalError | InterfaceError):
-            return True
-        if not isinstance(seen, DatabaseError):
-            # e.g. DRF or a template wrapping the original error
-            seen = seen.__cause__ or seen.__context__
-            continue
-        return False
-    return False
 
 
 class DatabaseUnavailableMiddleware:

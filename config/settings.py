@@ -126,6 +126,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = ORG_TIME_ZONE
 USE_I18N = True
+# One date format everywhere in the admin (ISO, like the CSV files): config/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -296,6 +298,11 @@ LOGGING = {
 
 
 # --- Admin (django-unfold) ----------------------------------------------------------------
+# A sign-in at /admin/login/ without ?next= lands on the dashboard (Django's default is /accounts/profile/).
+LOGIN_REDIRECT_URL = "admin:index"
+LOGIN_URL = "admin:login"
+
+
 def _can(permission):
     """Sidebar items show only to those who may open the page (the page itself still checks)."""
     return lambda request: request.user.has_perm(permission)
@@ -307,6 +314,12 @@ def _admin_link(name):
     return reverse_lazy(f"admin:{name}")
 
 
+def _static(path):
+    from django.templatetags.static import static
+
+    return static(path)
+
+
 def _model_link(model):
     return _admin_link(f"{model.replace('.', '_')}_changelist")
 
@@ -316,10 +329,17 @@ UNFOLD = {
     "SITE_HEADER": "Civic Tech Jobs",
     "SITE_SUBHEADER": "Volunteer opportunities",
     "SITE_SYMBOL": "volunteer_activism",
+    # Icon names are not read aloud by screen readers (server/static/server/admin-a11y.js).
+    "SCRIPTS": [lambda request: _static("server/admin-a11y.js")],
+    "SITE_FAVICONS": [
+        {"rel": "icon", "type": "image/svg+xml", "href": lambda request: _static("server/favicon.svg")},
+    ],
     "SITE_URL": "/admin/",
     "SHOW_VIEW_ON_SITE": False,
     "ENVIRONMENT": "server.admin.dashboard.environment_callback",
     "DASHBOARD_CALLBACK": "server.admin.dashboard.dashboard_callback",
+    # Status tabs above the opportunity and application lists (drafts one click away).
+    "TABS": "server.admin.filters.status_tabs",
     "SIDEBAR": {
         "show_search": True,
         "show_all_applications": False,
@@ -500,3 +520,7 @@ SPECTACULAR_SETTINGS = {
 # server.export_<model> (see server/models/choices.py); only Organizers hold the import ones.
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
+
+# Public API reads (server/api/caching.py): how long a proxy or CDN may keep an anonymous
+# answer (Cache-Control: public, max-age), and the shared response cache on Django's cache.
+API_CACHE_MAX_AGE = env_int("DJANGO_API_CACHE_MAX_AGE", 60)

@@ -129,13 +129,13 @@ def format_schedule(slots) -> str:
 
 
 def is_valid_timezone(name: str) -> bool:
-    if not name or name != name.strip():
-        return False
+    if not name or name != name.strip() or name not in known_timezones():
+        return False  # checked first: ZoneInfo searches the import path for every unknown name
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         return False
-    return name in known_timezones()
+    return True
 
 
 _TIMEZONES: frozenset[str] | None = None

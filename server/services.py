@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from server.models import Application, Opportunity, Volunteer
@@ -34,17 +35,20 @@ class Transition:
     name: str  # the action's name in URLs and code: "publish"
     verb: str  # imperative, for refusals: 'Cannot publish "X": …'
     label: str  # button text: "Publish"
-    done: str  # past tense, for confirmations: "Published 2 opportunities."
+    done: str  # past tense around "{}", for messages: "Put {} on hold" → "Put 2 opportunities on hold."
+    command: str  # imperative around "{}", for bulk actions and confirmations: "Put selected on hold"
 
 
 TRANSITIONS: dict[str, Transition] = {
     t.to: t
     for t in (
-        Transition(Status.OPEN, "publish", "publish", "Publish", "Published"),
-        Transition(Status.ON_HOLD, "hold", "put on hold", "Put on hold", "Put on hold"),
-        Transition(Status.FILLED, "fill", "mark as filled", "Mark filled", "Marked as filled"),
-        Transition(Status.CLOSED, "close", "close", "Close", "Closed"),
-        Transition(Status.DRAFT, "draft", "return to draft", "Return to draft", "Returned to draft"),
+        Transition(Status.OPEN, "publish", "publish", "Publish", "Published {}", "Publish {}"),
+        Transition(Status.ON_HOLD, "hold", "put on hold", "Put on hold", "Put {} on hold", "Put {} on hold"),
+        Transition(Status.FILLED, "fill", "mark as filled", "Mark filled", "Marked {} as filled", "Mark {} as filled"),
+        Transition(Status.CLOSED, "close", "close", "Close", "Closed {}", "Close {}"),
+        Transition(
+            Status.DRAFT, "draft", "return to draft", "Return to draft", "Returned {} to draft", "Return {} to draft"
+        ),
     )
 }
 
@@ -54,8 +58,17 @@ def transition_label(to: str) -> str:
     return TRANSITIONS[to].label
 
 
+# Sent inside the publishing transaction each time an opportunity moves to open.
+opportunity_published = Signal()
+
+
 class ServiceError(ValidationError):
     """A business rule said no. The message is meant for the person who asked."""
+
+
+def is_final(to: str) -> bool:
+    """Whether nothing may follow status `to` (closing): the admin asks before such a move."""
+    return not ALLOWED_TRANSITIONS[to]
 
 
 def can_transition(opportunity: Opportunity, to: str) -> bool:
@@ -108,9 +121,8 @@ def opportunity_transition(*, opportunity: Opportunity, to: str, by=None) -> Opp
         opportunity.updated_by = by
     opportunity.save()
     if to == Status.OPEN:
-        from server.alerts.digests import on_opportunity_published
-
-        on_opportunity_published(opportunity=opportunity)  # volunteer alerts, after commit
+        # Volunteer alerts listen (server.alerts.digests): this layer does not import them.
+        opportunity_published.send(sender=Opportunity, opportunity=opportunity)
     return opportunity
 
 
@@ -130,13 +142,19 @@ def opportunity_close(*, opportunity: Opportunity, by=None) -> Opportunity:
     return opportunity_transition(opportunity=opportunity, to=Status.CLOSED, by=by)
 
 
+def copy_title(title: str) -> str:
+    """"Data wrangler" → "Data wrangler (copy)", within the title's 200 characters."""
+    suffix = " (copy)"
+    return title[: Opportunity._meta.get_field("title").max_length - len(suffix)] + suffix
+
+
 @transaction.atomic
 def opportunity_duplicate(*, opportunity: Opportunity, by=None) -> Opportunity:
-    """A new draft with the same content and skills; no applications, no timestamps."""
+    """A new draft titled "… (copy)" with the same content and skills; no applications, no timestamps."""
     copy = Opportunity.objects.create(
         project=opportunity.project,
         role=opportunity.role,
-        title=opportunity.title,
+        title=copy_title(opportunity.title),
         body=opportunity.body,
         experience_level=opportunity.experience_level,
         min_hours_per_week=opportunity.min_hours_per_week,
@@ -254,3 +272,31 @@ def opportunity_update(
         preferred_skills=preferred_skills,
         by=by,
     )
+
+
+# --- weekly schedules (the admin's one-field editors; the CSV import writes its own batches) ---
+
+
+@transaction.atomic
+def volunteer_set_availability(*, volunteer: Volunteer, slots) -> Volunteer:
+    """Replace the volunteer's weekly availability with `slots` ((weekday, start, end) tuples)."""
+    from server.models import AvailabilitySlot
+
+    volunteer.availability.all().delete()
+    AvailabilitySlot.objects.bulk_create(
+        AvailabilitySlot(volunteer=volunteer, weekday=weekday, start=start, end=end) for weekday, start, end in slots
+    )
+    return volunteer
+
+
+@transaction.atomic
+def project_set_meeting_times(*, project, slots):
+    """Replace the project's weekly meeting times with `slots` ((weekday, start, end, label) tuples)."""
+    from server.models import MeetingTime
+
+    project.meeting_times.all().delete()
+    MeetingTime.objects.bulk_create(
+        MeetingTime(project=project, weekday=weekday, start=start, end=end, label=label)
+        for weekday, start, end, label in slots
+    )
+    return project

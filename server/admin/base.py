@@ -5,7 +5,6 @@ API and the exports reuse the same rules.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
@@ -13,15 +12,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from unfold.admin import ModelAdmin
 from unfold.contrib.import_export.forms import ExportForm, ImportForm, SelectableFieldsExportForm
 from unfold.views import ChangeList
+from unfold.widgets import UnfoldAdminTextInputWidget
 
+from server.admin.actions import ConfirmedActionsMixin
 from server.admin.imports import ImportJobMixin
+from server.models.fields import MinuteOfDayField
 from server.models.validators import bound_messages
 from server.services import ServiceError
 from server.tabular.formats import FORMATS
 
 
-class BaseAdmin(ImportJobMixin, ModelAdmin, ImportExportModelAdmin):
-    """Unfold look, Unfold-styled import/export, and a real 404 for rows out of scope."""
+class BaseAdmin(ImportJobMixin, ConfirmedActionsMixin, ModelAdmin, ImportExportModelAdmin):
+    """Unfold look, Unfold-styled import/export (as background jobs), POST-only confirmed actions
+    (server.admin.actions), and a real 404 for rows out of scope."""
 
     resource_classes = []  # set on admins of models with a CSV kind (server/resources.py)
     # Streaming, bounded import; BOM'd CSV and typed XLSX export (server/tabular/formats.py).
@@ -33,12 +36,18 @@ class BaseAdmin(ImportJobMixin, ModelAdmin, ImportExportModelAdmin):
     warn_unsaved_form = True
     list_filter_submit = True
     list_per_page = 50
+    # Every list says which filters and search are in effect (server/admin/filters.py).
+    list_before_template = "admin_lists/active_filters.html"
 
     def in_scope(self, request, obj) -> bool:
         """Whether the user may work on this row; admins of scoped models override it."""
         return True
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, MinuteOfDayField):
+            # Unfold would pick a number input by the model class (a PositiveSmallIntegerField),
+            # which can neither show nor take "18:00"; the field's own HH:MM form field needs text.
+            kwargs.setdefault("widget", UnfoldAdminTextInputWidget(attrs={"placeholder": "18:00", "maxlength": 5}))
         # A bound's words come from the model's one home, as in the API and the CSV import.
         kwargs["error_messages"] = {**bound_messages(db_field), **kwargs.get("error_messages", {})}
         if isinstance(db_field, models.URLField):
@@ -98,32 +107,25 @@ class BaseAdmin(ImportJobMixin, ModelAdmin, ImportExportModelAdmin):
             raise Http404(f"No {self.opts.verbose_name} with ID “{object_id}” that you can see.")
         return obj
 
-    @staticmethod
-    def refuse_cross_site(request):
-        """Row and detail actions are links (GET, no CSRF token); refuse ones another site,
-        sibling subdomains included, made the browser follow. Browsers send Sec-Fetch-Site."""
-        if request.headers.get("Sec-Fetch-Site") in ("cross-site", "same-site"):
-            raise PermissionDenied("Action links followed from another site are refused.")
-
-    def apply_to_each(self, request, rows, change, *, verb: str, noun_plural: str):
+    def apply_to_each(self, request, rows, change, *, done: str, noun_plural: str):
         """Run `change(row)`, a service call, on each row the user may change; one message for
-        the rows that changed and one per row that was refused (by scope or by a rule)."""
-        done, failures = [], []
+        the rows that changed (`done` around "{}": "Put {} on hold") and one per refused row."""
+        changed, failures = [], []
         for row in rows:
             if not self.has_change_permission(request, row):
                 failures.append(ServiceError(f'You may not change "{row}".'))
                 continue
             try:
-                done.append(change(row))
+                changed.append(change(row))
             except ServiceError as error:
                 failures.append(error)
-        self.report(request, done, failures, verb, noun_plural)
+        self.report(request, changed, failures, done, noun_plural)
 
-    def report(self, request, done: list, failures: list[ServiceError], verb: str, noun_plural: str):
+    def report(self, request, changed: list, failures: list[ServiceError], done: str, noun_plural: str):
         """One success message for the rows that changed, one error per row a rule refused."""
-        if done:
-            noun = self.opts.verbose_name if len(done) == 1 else noun_plural
-            self.message_user(request, f"{verb} {len(done)} {noun}.", messages.SUCCESS)
+        if changed:
+            noun = self.opts.verbose_name if len(changed) == 1 else noun_plural
+            self.message_user(request, done.format(f"{len(changed)} {noun}") + ".", messages.SUCCESS)
         for failure in failures:
             self.message_user(request, " ".join(failure.messages), messages.ERROR)
 

@@ -3,23 +3,21 @@
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
-from django.http import HttpResponseRedirect
-from django.urls import reverse
 from django.utils import timezone
 from unfold.admin import TabularInline
-from unfold.contrib.filters.admin import (
-    AutocompleteSelectFilter,
-    ChoicesDropdownFilter,
-    RangeNumericFilter,
-    RelatedDropdownFilter,
-)
-from unfold.decorators import action, display
+from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeNumericFilter
+from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
-from server import services
 from server.admin.base import HistoryAdmin
-from server.admin.filters import DayRangeFilter
+from server.admin.filters import (
+    DayRangeFilter,
+    OpportunitySkillLevelFilter,
+    ScopedAutocompleteSelectFilter,
+    ScopedRelatedDropdownFilter,
+)
 from server.admin.matching import TopVolunteersMixin
+from server.admin.opportunity_actions import OpportunityActionsMixin
 from server.admin.scoping import ManagedProjectInlineMixin
 from server.models import Application, Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
 from server.models.opportunities import skill_list_errors
@@ -34,14 +32,6 @@ STATUS_COLOURS = {
     Status.ON_HOLD: "warning",
     Status.FILLED: "primary",
     Status.CLOSED: "danger",
-}
-
-# (status, past tense for messages, button text, icon)
-TRANSITIONS = {
-    "publish": (Status.OPEN, "Published", "Publish", "rocket_launch"),
-    "hold": (Status.ON_HOLD, "Put on hold", "Put on hold", "pause_circle"),
-    "fill": (Status.FILLED, "Marked as filled", "Mark filled", "task_alt"),
-    "close": (Status.CLOSED, "Closed", "Close", "cancel"),
 }
 
 
@@ -118,8 +108,19 @@ class PreferredSkillInline(SkillRequirementInline):
     verbose_name_plural = "preferred skills"
 
 
+class ApplicationInlineForm(forms.ModelForm):
+    """Who applied does not change after the fact: an existing row's volunteer is disabled (so a
+    posted value is ignored, not just hidden); only a new row picks its volunteer."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "volunteer" in self.fields:
+            self.fields["volunteer"].disabled = True
+
+
 class OpportunityApplicationInline(TabularInline):
     model = Application
+    form = ApplicationInlineForm
     fields = ["volunteer", "status", "source", "created_at"]
     readonly_fields = ["source", "created_at"]
     autocomplete_fields = ["volunteer"]
@@ -133,7 +134,7 @@ class OpportunityApplicationInline(TabularInline):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(TopVolunteersMixin, HistoryAdmin):
+class OpportunityAdmin(OpportunityActionsMixin, TopVolunteersMixin, HistoryAdmin):
     resource_classes = [OpportunityResource]
     list_display = [
         "title",
@@ -149,15 +150,20 @@ class OpportunityAdmin(TopVolunteersMixin, HistoryAdmin):
     list_select_related = ["project", "role__community_of_practice"]
     list_filter = [
         ("status", ChoicesDropdownFilter),
-        ("role__community_of_practice", RelatedDropdownFilter),
-        ("project", AutocompleteSelectFilter),
-        ("role", AutocompleteSelectFilter),
+        OpportunitySkillLevelFilter,
+        ("role__community_of_practice", ScopedRelatedDropdownFilter),
+        ("project", ScopedAutocompleteSelectFilter),
+        ("role", ScopedAutocompleteSelectFilter),
         ("work_environment", ChoicesDropdownFilter),
         ("experience_level", ChoicesDropdownFilter),
         ("min_hours_per_week", RangeNumericFilter),
         ("published_at", DayRangeFilter),
+        ("filled_at", DayRangeFilter),
     ]
-    search_fields = ["title", "body", "project__name", "role__title"]
+    search_fields = ["title", "body", "project__name", "role__title", "skill_requirements__skill__name"]
+    # Last changed first: a draft just written (or edited) tops the list, not page 3 after 50 open
+    # postings. The status tabs (server.admin.filters.status_tabs) narrow to drafts in one click.
+    ordering = ["-updated_at"]
     show_full_result_count = False
     paginator = InfinitePaginator
     autocomplete_fields = ["role"]
@@ -192,9 +198,8 @@ class OpportunityAdmin(TopVolunteersMixin, HistoryAdmin):
         ),
     ]
     inlines = [RequiredSkillInline, PreferredSkillInline, OpportunityApplicationInline]
-    actions = ["publish_selected", "hold_selected", "fill_selected", "close_selected", "duplicate_selected"]
-    actions_row = ["publish_row", "hold_row", "fill_row", "close_row", "duplicate_row"]
-    actions_detail = ["publish_row", "hold_row", "fill_row", "close_row", "duplicate_row"]
+    change_form_template = "admin/server/change_form.html"
+    status_colours = STATUS_COLOURS
 
     # --- rows -----------------------------------------------------------------------------
 
@@ -221,10 +226,6 @@ class OpportunityAdmin(TopVolunteersMixin, HistoryAdmin):
 
     def in_scope(self, request, obj):
         return manages_project(request.user, obj.project)
-
-    def has_duplicate_permission(self, request, obj=None):
-        """Duplicating makes a new posting in the same project: add permission, and the row in scope."""
-        return self.has_add_permission(request) and self._scoped(request, obj)
 
     def save_model(self, request, obj, form, change):
         if not change:
@@ -261,86 +262,3 @@ class OpportunityAdmin(TopVolunteersMixin, HistoryAdmin):
     def applications_count(self, obj):
         total = getattr(obj, "applications_total", None)
         return obj.applications.count() if total is None else total
-
-    # --- actions --------------------------------------------------------------------------
-
-    def _transition(self, request, opportunities, name):
-        to, done_verb, _, _ = TRANSITIONS[name]
-        self.apply_to_each(
-            request,
-            opportunities,
-            lambda opportunity: services.opportunity_transition(opportunity=opportunity, to=to, by=request.user),
-            verb=done_verb,
-            noun_plural="opportunities",
-        )
-
-    def _duplicate(self, request, opportunities):
-        copies = []
-        for opportunity in opportunities:
-            if not self.has_duplicate_permission(request, opportunity):
-                self.message_user(request, f'You may not duplicate "{opportunity.title}".', level="error")
-                continue
-            copies.append(services.opportunity_duplicate(opportunity=opportunity, by=request.user))
-        self.report(request, copies, [], "Duplicated as new drafts:", "opportunities")
-        return copies
-
-    def _row(self, request, object_id, name):
-        self.refuse_cross_site(request)
-        opportunity = self.get_scoped_object_or_404(request, object_id)
-        self._transition(request, [opportunity], name)
-        return HttpResponseRedirect(request.headers.get("referer") or self._change_url(opportunity))
-
-    def get_actions_detail(self, request, object_id):
-        """On the change page offer only the transitions the posting's current status allows."""
-        actions = super().get_actions_detail(request, object_id)
-        opportunity = self.get_object(request, object_id) if object_id else None
-        if opportunity is None:
-            return actions
-        allowed = {f"{name}_row" for name, (to, *_) in TRANSITIONS.items() if services.can_transition(opportunity, to)}
-        return [a for a in actions if a.method.original_function_name in allowed | {"duplicate_row"}]
-
-    def _change_url(self, opportunity):
-        return reverse("admin:server_opportunity_change", args=[opportunity.pk])
-
-    @action(description="Publish selected", permissions=["change"], icon="rocket_launch")
-    def publish_selected(self, request, queryset):
-        self._transition(request, queryset, "publish")
-
-    @action(description="Put selected on hold", permissions=["change"], icon="pause_circle")
-    def hold_selected(self, request, queryset):
-        self._transition(request, queryset, "hold")
-
-    @action(description="Mark selected as filled", permissions=["change"], icon="task_alt")
-    def fill_selected(self, request, queryset):
-        self._transition(request, queryset, "fill")
-
-    @action(description="Close selected", permissions=["change"], icon="cancel")
-    def close_selected(self, request, queryset):
-        self._transition(request, queryset, "close")
-
-    @action(description="Duplicate selected as drafts", permissions=["duplicate"], icon="content_copy")
-    def duplicate_selected(self, request, queryset):
-        self._duplicate(request, queryset)
-
-    @action(description="Publish", permissions=["change"], icon="rocket_launch", url_path="publish")
-    def publish_row(self, request, object_id):
-        return self._row(request, object_id, "publish")
-
-    @action(description="Put on hold", permissions=["change"], icon="pause_circle", url_path="hold")
-    def hold_row(self, request, object_id):
-        return self._row(request, object_id, "hold")
-
-    @action(description="Mark filled", permissions=["change"], icon="task_alt", url_path="fill")
-    def fill_row(self, request, object_id):
-        return self._row(request, object_id, "fill")
-
-    @action(description="Close", permissions=["change"], icon="cancel", url_path="close")
-    def close_row(self, request, object_id):
-        return self._row(request, object_id, "close")
-
-    @action(description="Duplicate", permissions=["duplicate"], icon="content_copy", url_path="duplicate")
-    def duplicate_row(self, request, object_id):
-        self.refuse_cross_site(request)
-        opportunity = self.get_scoped_object_or_404(request, object_id)
-        copies = self._duplicate(request, [opportunity])
-        return HttpResponseRedirect(self._change_url(copies[0] if copies else opportunity))

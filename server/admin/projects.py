@@ -1,17 +1,18 @@
 """Projects and their weekly meeting times.
 
 Project managers see every project (the catalog) read-only, and edit the meeting times of
-the projects they manage through the project's meeting-times inline.
+the projects they manage through the project page's one "Meeting times" field.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
-from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import display
 
+from server import services
 from server.admin.base import BaseAdmin, HistoryAdmin
-from server.admin.scoping import ManagedProjectInlineMixin
+from server.admin.schedules import ScheduleFormMixin, WeeklyScheduleField, help_text, schedule_text
 from server.models import MeetingTime, Opportunity, Project
 from server.permissions import can_see_all_projects, manages_project, meeting_times_managed_by, projects_managed_by
 from server.resources import ProjectResource
@@ -25,16 +26,24 @@ PROJECT_COLOURS = {
 }
 
 
-class MeetingTimeInline(ManagedProjectInlineMixin, TabularInline):
-    model = MeetingTime
-    fields = ["label", "weekday", "start", "end"]
-    extra = 0
-    tab = True
-    verbose_name_plural = "meeting times (project's time zone)"
+MEETINGS_EXAMPLE = "Tue 17:00-18:00 (All team); Thu 18:00-19:00 (Engineering)"
 
-    @staticmethod
-    def project_of(parent):
-        return parent
+
+class ProjectForm(ScheduleFormMixin, forms.ModelForm):
+    """The project's fields plus its weekly meeting times as one text field (labels in brackets)."""
+
+    weekly_meetings = WeeklyScheduleField(
+        label_max_length=MeetingTime._meta.get_field("label").max_length,
+        label="Meeting times",
+        example=MEETINGS_EXAMPLE,
+        help_text=help_text(whose="project's", example=MEETINGS_EXAMPLE) + " (the label in brackets is optional)",
+    )
+
+    class Meta:
+        model = Project
+        fields = []  # the admin's fieldsets choose them (and its formfield_for_dbfield builds them)
+
+    schedule_field, schedule_related = "weekly_meetings", "meeting_times"
 
 
 @admin.register(Project)
@@ -48,10 +57,21 @@ class ProjectAdmin(HistoryAdmin):
     readonly_fields = ["created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "description"]}),
+        ("Meeting times", {"fields": ["weekly_meetings"]}),
         ("Links", {"fields": ["website_url", "repository_url", "slack_channel", "people_depot_id"]}),
         ("Team", {"fields": ["timezone", "managers", "created_at", "updated_at"]}),
     ]
-    inlines = [MeetingTimeInline]
+    form = ProjectForm
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if "weekly_meetings" in form.fields:
+            services.project_set_meeting_times(project=form.instance, slots=form.cleaned_data["weekly_meetings"])
+
+    @display(description="Meeting times")
+    def weekly_meetings(self, obj):
+        """What a reader (a project manager of another project) sees in place of the field."""
+        return schedule_text(meeting.slot for meeting in obj.meeting_times.all()) or "—"
 
     def get_queryset(self, request):
         return (

@@ -1,10 +1,11 @@
 """Digests: which alerts a newly published opportunity is due to, and each alert's digest.
 
-Publishing an opportunity (server.services) enqueues `match_published_opportunity`: it scores
-the opportunity against every active alert at once (the candidates are the alerts holding at
-least one of its skills: no skill in common is no match), records a pending delivery for each
-alert whose score reaches its `min_score`, and enqueues that alert's `send_digest` for when
-its frequency allows (now, or `run_after` the end of its daily / weekly period).
+Publishing an opportunity (the `opportunity_published` signal of server.services) enqueues
+`match_published_opportunity`: it scores the opportunity against every active alert at once
+(the candidates are the alerts holding at least one of its skills: no skill in common is no
+match), records a pending delivery for each alert whose score reaches its `min_score`, and
+enqueues that alert's `send_digest` for when its frequency allows (now, or `run_after` the end
+of its daily / weekly period).
 
 `send_digest` sends the alert's pending opportunities that are still open, best first, at most
 10, and marks them sent (the rest skipped) in the same transaction: run twice, it mails once,
@@ -14,6 +15,7 @@ and no opportunity ever reaches an alert twice (one AlertDelivery row per pair, 
 from datetime import timedelta
 
 from django.db import transaction
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import default_task_backend, task
@@ -21,6 +23,7 @@ from django_tasks import default_task_backend, task
 from server.alerts.emails import queue_digest
 from server.alerts.matching import active_alerts, alert_scores, explained
 from server.models import Alert, AlertDelivery, Digest, Opportunity
+from server.services import opportunity_published
 from server.tasks.mail import absolute_url
 
 DIGEST_LIMIT = 10
@@ -131,7 +134,8 @@ def send_digest(*, alert_id: int) -> int:
     return len(chosen)
 
 
-def on_opportunity_published(*, opportunity: Opportunity) -> None:
-    """The publish hook (server.services): enqueue the matching in the publishing transaction,
-    so the task exists exactly when the publication is committed (the database task backend)."""
+@receiver(opportunity_published)
+def on_opportunity_published(*, opportunity: Opportunity, **kwargs) -> None:
+    """The publish hook (server.services signal): enqueue the matching in the publishing
+    transaction, so the task exists exactly when the publication is committed."""
     match_published_opportunity.enqueue(opportunity_id=str(opportunity.pk))

@@ -15,7 +15,7 @@ from rest_framework.decorators import api_view, authentication_classes, permissi
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from config.middleware import RETRY_AFTER_SECONDS, UNAVAILABLE_BODY, is_database_unavailable
+from server.unavailable import RETRY_AFTER_SECONDS, UNAVAILABLE_BODY, is_database_unavailable
 
 logger = logging.getLogger(__name__)
 

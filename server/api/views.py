@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from server import services
 from server.api import serializers
+from server.api.caching import PublicReadCaching
 from server.api.exceptions import as_drf_validation_error
 from server.api.filters import OpportunityFilter, RoleFilter, SkillFilter
 from server.api.parsers import JSONParser
@@ -98,7 +99,7 @@ class StableOrderingFilter(filters.OrderingFilter):
         description="Organizers, and project managers for the projects they manage (404 for any other row).",
     ),
 )
-class OpportunityViewSet(RejectNulCharacters, viewsets.ModelViewSet):
+class OpportunityViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ModelViewSet):
     serializer_class = serializers.OpportunitySerializer
     permission_classes = [ReadAnyoneWriteStaff]
     filter_backends = [*viewsets.ModelViewSet.filter_backends, filters.SearchFilter, StableOrderingFilter]
@@ -161,21 +162,21 @@ class OpportunityViewSet(RejectNulCharacters, viewsets.ModelViewSet):
     list=extend_schema(summary="List communities of practice"),
     retrieve=extend_schema(summary="One community of practice"),
 )
-class CommunityViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
+class CommunityViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = CommunityOfPractice.objects.order_by("name")
     serializer_class = serializers.CommunitySerializer
     lookup_field = "slug"
 
 
 @extend_schema_view(list=extend_schema(summary="List roles"), retrieve=extend_schema(summary="One role"))
-class RoleViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
+class RoleViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = Role.objects.select_related("community_of_practice").order_by("title", "community_of_practice__name")
     serializer_class = serializers.RoleSerializer
     filterset_class = RoleFilter
 
 
 @extend_schema_view(list=extend_schema(summary="List skills"), retrieve=extend_schema(summary="One skill"))
-class SkillViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
+class SkillViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = Skill.objects.prefetch_related(
         Prefetch("communities_of_practice", queryset=CommunityOfPractice.objects.order_by("name"))
     ).order_by("name")
@@ -186,7 +187,7 @@ class SkillViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
 
 
 @extend_schema_view(list=extend_schema(summary="List projects"), retrieve=extend_schema(summary="One project"))
-class ProjectViewSet(RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
+class ProjectViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ReadOnlyModelViewSet):
     queryset = Project.objects.prefetch_related(
         Prefetch("meeting_times", queryset=MeetingTime.objects.order_by("weekday", "start", "end"))
     ).order_by("name")

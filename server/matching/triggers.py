@@ -1,5 +1,6 @@
 """The database triggers behind server.matching.changes: every insert, update or delete of a
-ranking's input appends the changed candidates to the `server_matchchange` log.
+ranking's input appends the changed candidates to the `server_matchchange` log (and every
+write to the public catalog a "p" row, for the API's validators).
 
 Installed by migration 0006_matching_change_log and again after every `migrate`
 (server.apps: post_migrate), because SQLite drops a table's triggers when a later migration
@@ -16,6 +17,14 @@ WATCHED = [
     ("server_volunteer_roles", "volunteer_id", "v"),
     ("server_opportunity", "id", "o"),
     ("server_opportunityskill", "opportunity_id", "o"),
+    # Not ranking inputs, but what the public API shows: "p" rows only change the API's
+    # validators (server.api.caching), never the rankings' tables.
+    ("server_project", "id", "p"),
+    ("server_meetingtime", "project_id", "p"),
+    ("server_role", "id", "p"),
+    ("server_skill", "id", "p"),
+    ("server_communityofpractice", "id", "p"),
+    ("server_skill_communities_of_practice", "skill_id", "p"),
 ]
 LOG = "server_matchchange"
 LOCK = 7261535  # pg_advisory_xact_lock key: ids in commit order

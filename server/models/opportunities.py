@@ -91,6 +91,8 @@ class Opportunity(models.Model):
             # The admin list's order (Meta.ordering plus the pk the admin adds): the first page of
             # 100k rows is read from the index instead of sorting the table.
             models.Index(fields=["-published_at", "-created_at", "-id"], name="opportunity_admin_list_order"),
+            # The admin list's default order since drafts must be easy to find: last changed first.
+            models.Index(fields=["-updated_at", "-id"], name="opportunity_admin_recent"),
         ]
         constraints = [
             models.CheckConstraint(

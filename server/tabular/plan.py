@@ -52,6 +52,15 @@ def _clean(handler: Kind, column, value, values, current):
     return handler.clean(column, value, values, current)
 
 
+class Refused:
+    """A remembered refusal of one cell value."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
 class Planner:
     """Reads and checks rows one at a time, keeping only what the write needs: the new and
     changed rows' final states (none once the file has an error, since nothing will be
@@ -66,7 +75,8 @@ class Planner:
         self.order = [c for c in handler.columns if c not in handler.dependent]
         self.rank = {column: index for index, column in enumerate(handler.columns)}
         # Most columns repeat a few values (communities, levels, zones, statuses): each distinct
-        # cell is read by its widget once. Only successes are kept, so every bad cell is reported.
+        # cell is read by its widget once. A refusal is remembered too (an all-bad file repeats
+        # its mistakes), and reported again on every row that has it.
         self.memo = {c: {} for c in self.order if c not in handler.key_columns}
 
     # --- one row ---------------------------------------------------------------------------
@@ -103,15 +113,19 @@ class Planner:
                 continue
             remembered = self.memo.get(column)
             if remembered is not None and value.__class__ is str and value in remembered:
-                values[column] = remembered[value]
+                cleaned = remembered[value]
+                if cleaned.__class__ is Refused:
+                    errors.append((column, f"row {number}, {column}: {cleaned.message}"))
+                else:
+                    values[column] = cleaned
                 continue
             try:
                 values[column] = cleaned = _clean(self.handler, column, value, values, None)
             except ValueError as error:
                 errors.append((column, f"row {number}, {column}: {error}"))
-            else:
-                if remembered is not None and value.__class__ is str and len(remembered) < MEMO_LIMIT:
-                    remembered[value] = cleaned
+                cleaned = Refused(str(error))
+            if remembered is not None and value.__class__ is str and len(remembered) < MEMO_LIMIT:
+                remembered[value] = cleaned
         return values, errors
 
     def _read_dependent(self, number, raw, values, current) -> list:

@@ -104,8 +104,9 @@ def test_project_managers_see_none_of_it(pm_client, alerts):
 
 def test_dashboard_counts_confirmed_alerts_and_digests_of_the_last_7_days(organizer_client, alerts):
     response = organizer_client.get(reverse("admin:index"))
-    assert response.context["alerts_card"]["confirmed"] == 1
-    assert response.context["alerts_card"]["digests_last_7_days"] == 2
+    (panel,) = [panel for panel in response.context["panels"] if panel["title"] == "Volunteer alerts"]
+    assert panel["alerts"]["confirmed"] == 1
+    assert panel["alerts"]["digests_last_7_days"] == 2
     page = response.content.decode()
     assert "Confirmed volunteer alerts" in page and "Alert digests, last 7 days" in page
     assert "Volunteer alerts" in page  # the sidebar item

@@ -27,5 +27,6 @@ def test_bad_opportunity_list_parameters(organizer_client, world, params):
 
 def test_malformed_object_id_is_a_404_not_a_traceback(organizer_client, pm_client, world):
     assert organizer_client.get("/admin/server/opportunity/not-a-uuid/change/").status_code in (302, 404)
-    # Actions check the permission on the row first; no row, no permission.
-    assert organizer_client.get("/admin/server/opportunity/not-a-uuid/publish/").status_code == 403
+    # An action's confirmation looks the row up in the user's scope first: no such row, a 404.
+    assert organizer_client.get("/admin/server/opportunity/not-a-uuid/publish/").status_code == 404
+    assert organizer_client.post("/admin/server/opportunity/not-a-uuid/publish/").status_code == 404

@@ -103,3 +103,92 @@ def test_pm_sidebar_hides_accounts(pm_client, world):
 def test_environment_label_follows_debug(debug, label):
     with override_settings(DEBUG=debug):
         assert environment_callback(None)[0] == label
+
+
+# --- empty database, links, dates, first run ----------------------------------------------
+
+
+def test_empty_database_dashboard_has_sensible_empty_states(organizer_client):
+    html = organizer_client.get(reverse("admin:index")).content.decode()
+    assert "No open opportunities yet." in html
+    assert 'data-type="bar"' not in html  # no blank chart box
+    assert "no posting has been open for more than 30 days" in html
+    assert "has applicants" not in html
+    assert ">None<" not in html
+
+
+def test_no_badge_when_nothing_is_new(rf, organizer, organizer_client):
+    request = rf.get("/admin/")
+    request.user = organizer
+    assert new_applications_badge(request) == ""
+    html = organizer_client.get(reverse("admin:index")).content.decode()
+    sidebar_item = html.split(reverse("admin:server_application_changelist"), 1)[1].split("</a>", 1)[0]
+    assert "None" not in sidebar_item and "uppercase" not in sidebar_item
+
+
+def test_badge_shows_when_something_is_new(organizer_client, world):
+    html = organizer_client.get(reverse("admin:index")).content.decode()
+    sidebar_item = html.split(reverse("admin:server_application_changelist"), 1)[1].split("</a>", 1)[0]
+    badge = sidebar_item.split("uppercase", 1)[1]
+    assert badge.split(">", 1)[1].split("<", 1)[0].strip() == "2"
+
+
+def test_first_run_hint_for_organizers_on_an_empty_catalog(organizer_client):
+    html = organizer_client.get(reverse("admin:index")).content.decode()
+    assert 'data-testid="first-run"' in html
+    order = [html.index(f"Import {kind}<") for kind in ["communities", "roles", "skills", "projects", "volunteers"]]
+    assert order == sorted(order)
+    assert reverse("admin:server_communityofpractice_import") in html
+
+
+def test_no_first_run_hint_once_there_is_a_catalog_or_for_a_pm(organizer_client, pm_client, world):
+    assert 'data-testid="first-run"' not in organizer_client.get(reverse("admin:index")).content.decode()
+
+
+def test_no_first_run_hint_for_a_pm_on_an_empty_catalog(pm_client):
+    assert 'data-testid="first-run"' not in pm_client.get(reverse("admin:index")).content.decode()
+
+
+def test_chart_shows_its_numbers(organizer_client, world):
+    html = organizer_client.get(reverse("admin:index")).content.decode()
+    assert 'data-testid="per-community"' in html
+    assert "UI/UX</span>: 2" in html
+    assert "UI/UX (2)" in html  # the bar's label
+
+
+def kpi_links(client):
+    return {kpi["title"]: kpi for kpi in client.get(reverse("admin:index")).context["kpis"]}
+
+
+def test_recent_applications_link_lists_the_counted_rows(organizer_client, world):
+    old = ApplicationFactory(opportunity=world["my_draft"])
+    type(old).objects.filter(pk=old.pk).update(created_at=timezone.now() - timedelta(days=8))
+    kpi = kpi_links(organizer_client)["Applications, last 7 days"]
+    listed = organizer_client.get(kpi["href"]).context["cl"].result_list
+    assert kpi["value"] == 2 == len(listed)
+    assert old not in listed
+
+
+def test_median_days_link_lists_the_postings_it_counts(organizer_client, world):
+    now = timezone.now()
+    inside = OpenOpportunityFactory(
+        project=world["mine"], status="filled", published_at=now - timedelta(days=20), filled_at=now - timedelta(days=5)
+    )
+    OpenOpportunityFactory(
+        project=world["mine"],
+        status="filled",
+        published_at=now - timedelta(days=300),
+        filled_at=now - timedelta(days=200),
+    )
+    kpi = kpi_links(organizer_client)["Median days to fill"]
+    assert kpi["value"] == 15.0
+    assert list(organizer_client.get(kpi["href"]).context["cl"].result_list) == [inside]
+
+
+def test_dates_read_the_same_on_the_dashboard_and_in_the_lists(organizer_client, world):
+    published = timezone.now() - timedelta(days=60)
+    OpenOpportunityFactory(project=world["theirs"], title="Forgotten", published_at=published)
+    day = timezone.localtime(published).date().isoformat()
+    assert day in organizer_client.get(reverse("admin:index")).content.decode()
+    listed = organizer_client.get(reverse("admin:server_opportunity_changelist"), {"q": "Forgotten"})
+    assert day in listed.content.decode()

@@ -146,13 +146,23 @@ def test_open_past_its_expiry_is_refused_everywhere_with_the_publish_message(org
 
 def admin_project(client, **fields):
     data = {"name": "Parity", "slug": "parity", "status": "active", "timezone": "America/Los_Angeles"}
-    data.update({"meeting_times-TOTAL_FORMS": "0", "meeting_times-INITIAL_FORMS": "0", **fields})
+    data.update(fields)
     response = client.post(reverse("admin:server_project_add"), data)
     assert response.status_code == 200, "the admin saved a project it should refuse"
     errors = [message for messages in response.context["adminform"].form.errors.values() for message in messages]
     for inline in response.context["inline_admin_formsets"]:
         errors += [message for form in inline.formset.forms for ms in form.errors.values() for message in ms]
     return errors
+
+
+def admin_volunteer(client, **fields):
+    data = {"name": "Parity", "email": "parity@example.org", "status": "active", "experience_level": "beginner",
+            "timezone": "America/Los_Angeles", **fields}
+    for prefix in ("skill_levels", "applications"):
+        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
+    response = client.post(reverse("admin:server_volunteer_add"), data)
+    assert response.status_code == 200, "the admin saved a volunteer it should refuse"
+    return [message for messages in response.context["adminform"].form.errors.values() for message in messages]
 
 
 def api_match(api, **fields):
@@ -171,14 +181,8 @@ def test_an_unknown_time_zone_is_refused_in_the_same_words_everywhere(organizer_
 def test_an_overnight_slot_is_refused_in_the_same_words_everywhere(organizer_client, api, world):
     message = '"Mon 22:00-02:00" ends before it starts (split overnight slots at midnight)'
     assert csv_errors("projects", name="Parity", meeting_times="Mon 22:00-02:00") == [message]
-    inline = {
-        "meeting_times-TOTAL_FORMS": "1",
-        "meeting_times-0-label": "",
-        "meeting_times-0-weekday": "0",
-        "meeting_times-0-start": "22:00",
-        "meeting_times-0-end": "02:00",
-    }
-    assert admin_project(organizer_client, **inline) == [message]
+    assert admin_project(organizer_client, weekly_meetings="Mon 22:00-02:00") == [message]
+    assert admin_volunteer(organizer_client, weekly_availability="Mon 22:00-02:00") == [message]
     assert api_match(api, availability="Mon 22:00-02:00") == [message]
 
 

@@ -42,7 +42,7 @@ def test_applying_twice_returns_the_existing_application(api, opportunity):
 
 
 def test_an_anonymous_application_never_changes_an_existing_volunteer(
-    api, opportunity, django_capture_on_commit_callbacks, run_tasks, organizer_client
+    api, opportunity, django_capture_on_commit_callbacks, organizer_client, run_tasks
 ):
     # Anyone may post anyone's email: the volunteer's stored fields stay as staff left them,
     # and the name and message given stay with the application.

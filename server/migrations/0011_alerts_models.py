@@ -12,8 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('server', '0007_merge_matching'),
-        ('server', '0007_merge_tasks_rules'),
+        ('server', '0010_merge_admin_lists'),
     ]
 
     operations = [
