@@ -108,5 +108,5 @@ def test_dashboard_counts_confirmed_alerts_and_digests_of_the_last_7_days(organi
     assert panel["alerts"]["confirmed"] == 1
     assert panel["alerts"]["digests_last_7_days"] == 2
     page = response.content.decode()
-    assert "Confirmed volunteer alerts" in page and "Alert digests, last 7 days" in page
+    assert "confirmed volunteer alert" in page and "alert digests sent in the last 7 days" in page
     assert "Volunteer alerts" in page  # the sidebar item

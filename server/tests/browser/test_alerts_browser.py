@@ -70,7 +70,7 @@ def test_organizers_see_the_alerts_list_and_dashboard_card_project_managers_do_n
     alert_services.alert_subscribe(email="grace@example.com", skills=[(skills["SQL"], 2)], frequency="daily")
     sign_in(page, "admin@example.org")
     card = page.get_by_test_id("alert-figures")
-    expect(card.get_by_text("Confirmed volunteer alerts")).to_be_visible()
+    expect(card.get_by_text("confirmed volunteer alert")).to_be_visible()
     expect(card.locator(".alert-value").first).to_have_text("1")
     snap(page, "alert-dashboard")
     page.locator("a[href=\"/admin/server/alert/\"]").first.click()  # the sidebar item
