@@ -120,7 +120,7 @@ def measure(scenario: str, megabytes: int, bomb_rows: int) -> dict:
             capture_output=True,
             text=True,
             cwd=ROOT,
-            timeout=900,
+            timeout=3600,
         ).stdout
     return json.loads(output.strip().splitlines()[-1])
 

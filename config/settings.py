@@ -428,7 +428,6 @@ UNFOLD = {
                         "title": "Task results",
                         "icon": "task_alt",
                         "link": _model_link("django_tasks_database.dbtaskresult"),
-                        "badge": "server.admin.background.failed_tasks_badge",
                         "permission": "server.admin.background.organizers_only",
                     },
                     {

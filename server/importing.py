@@ -66,6 +66,7 @@ def run_import(
     try:
         return _run(handler, positions, rows, report, progress, dry_run)
     finally:
+        gc.unfreeze()  # what the planner froze (tabular.plan._collect_young) is collectable again
         if collecting:
             gc.enable()
 

@@ -141,8 +141,18 @@ class ApplicationAdmin(ApplicationActionsMixin, HistoryAdmin):
             opportunity=obj.opportunity, limit=1, queryset=Volunteer.objects.filter(pk=obj.volunteer_id)
         )
         if not found:
-            return "No score: the volunteer is inactive or not a match for this posting."
-        return format_html("<strong>{}</strong> out of 100 for this opportunity", f"{found[0].score:.1f}")
+            # DESIGN.md "Matching": no skill in common, no match (and inactive volunteers are not ranked).
+            return "No match: the volunteer holds none of the skills this posting asks for, or is inactive."
+        match = found[0]
+        reasons = format_html_join(
+            "", "<li>{}</li>", ((match.explanation[name],) for name in ("skills", "hours", "availability", "interest"))
+        )
+        return format_html(
+            "<strong>{}</strong> out of 100 for this opportunity"
+            "<ul class='list-disc ml-5 mt-1 text-sm'>{}</ul>",
+            f"{match.score:.1f}",
+            reasons,
+        )
 
     @display(description="Status")
     def current_status(self, obj):

@@ -18,23 +18,16 @@ from unfold.decorators import display
 from server.models import ImportJob, OutboundEmail
 from server.permissions import can_see_all_projects
 from server.tasks.imports import fail_stale_jobs, retry_job
-from server.tasks.status import failed_task_count, queue_figures
+from server.tasks.status import queue_figures
 
 JOB_COLOURS = {"queued": "info", "running": "warning", "succeeded": "success", "failed": "danger"}
 TASK_COLOURS = {"READY": "info", "RUNNING": "warning", "SUCCESSFUL": "success", "FAILED": "danger"}
-EMAIL_COLOURS = {"pending": "info", "sent": "success", "failed": "danger"}
+EMAIL_COLOURS = {"pending": "info", "sending": "warning", "sent": "success", "failed": "danger"}
 
 
 def organizers_only(request) -> bool:
     """Sidebar permission of the background-work pages."""
     return can_see_all_projects(request.user)
-
-
-def failed_tasks_badge(request):
-    """Sidebar badge: failed tasks, for Organizers (None hides it)."""
-    if not can_see_all_projects(request.user):
-        return None
-    return failed_task_count() or None
 
 
 def tasks_card(user) -> dict | None:
@@ -166,7 +159,11 @@ class ImportJobAdmin(OrganizersOnly):
         """The fragment the job page polls (htmx, every second) until the job is finished."""
         fail_stale_jobs()
         job = self._job(request, job_id)
-        return TemplateResponse(request, "admin/server/importjob/progress.html", self.progress_context(request, job))
+        context = self.progress_context(request, job)
+        response = TemplateResponse(request, "admin/server/importjob/progress.html", context)
+        if job.finished and request.headers.get("HX-Request"):
+            response["HX-Refresh"] = "true"  # once, so the job's details below show the outcome too
+        return response
 
     def errors_view(self, request, job_id):
         job = self._job(request, job_id)

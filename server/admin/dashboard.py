@@ -22,6 +22,7 @@ from django.utils.html import format_html
 
 from server.admin.alerts import dashboard_alert_figures
 from server.admin.background import tasks_card
+from server.admin.filters import who_applied
 from server.models import Application, CommunityOfPractice, Opportunity, Volunteer
 from server.permissions import applications_managed_by, can_see_all_projects
 
@@ -112,11 +113,10 @@ def open_per_community(opportunities):
     return [(row["role__community_of_practice__name"], row["total"]) for row in rows]
 
 
-def active_volunteers(user, applications):
-    if can_see_all_projects(user):
-        return Volunteer.objects.filter(status=Volunteer.Status.ACTIVE)
+def active_volunteers(user):
+    active = Volunteer.objects.filter(status=Volunteer.Status.ACTIVE)
     # A PM's dashboard is about their projects: the active volunteers who applied to them.
-    return Volunteer.objects.filter(status=Volunteer.Status.ACTIVE, pk__in=applications.values("volunteer"))
+    return active if can_see_all_projects(user) else who_applied(user, active)
 
 
 def dashboard_figures(user, *, now=None) -> dict:
@@ -128,7 +128,7 @@ def dashboard_figures(user, *, now=None) -> dict:
         # Every posting's role has a community, so the chart's bars add up to the open count.
         "open_opportunities": sum(total for _, total in per_community),
         "recent_applications": recent_applications(applications, now=now).count(),
-        "active_volunteers": active_volunteers(user, applications).count(),
+        "active_volunteers": active_volunteers(user).count(),
         "median_days_to_fill": median_days_to_fill(opportunities, now=now),
         "open_per_community": per_community,
         "stale": list(stale_postings(opportunities, now=now)[:STALE_LIMIT]),
@@ -181,7 +181,7 @@ def active_volunteers_card(board):
         "title": "Active volunteers",
         "value": board.figures["active_volunteers"],
         "footer": "Who applied to your projects" if board.scoped else "In the pool",
-        "href": _list("volunteer", status__exact="active"),
+        "href": _list("volunteer", status__exact="active", **({"applied": "yes"} if board.scoped else {})),
     }
 
 

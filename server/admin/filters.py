@@ -13,6 +13,7 @@ from django.utils.dateparse import parse_date
 from unfold.contrib.filters.admin import (
     AutocompleteSelectFilter,
     AutocompleteSelectMultipleFilter,
+    DropdownFilter,
     RangeDateFilter,
     RelatedDropdownFilter,
 )
@@ -21,7 +22,7 @@ from unfold.widgets import INPUT_CLASSES
 
 from server.models import OpportunitySkill, Skill, VolunteerSkill
 from server.models.choices import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
-from server.permissions import projects_managed_by
+from server.permissions import applications_managed_by, can_see_all_projects, projects_managed_by
 
 
 class DayRangeFilter(RangeDateFilter):
@@ -225,6 +226,27 @@ class OpportunitySkillLevelFilter(SkillLevelFilter):
 
     level_model = OpportunitySkill
     row_field = "opportunity"
+
+
+# --- volunteers who applied ----------------------------------------------------------------
+
+
+def who_applied(user, volunteers):
+    """The volunteers among `volunteers` with an application the user can see (for a PM: to
+    their projects). The dashboard's "Active volunteers" of a PM counts these, and its link
+    lists them through AppliedFilter."""
+    return volunteers.filter(pk__in=applications_managed_by(user).values("volunteer"))
+
+
+class AppliedFilter(DropdownFilter):
+    title = "applications"
+    parameter_name = "applied"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Applied to your projects" if not can_see_all_projects(request.user) else "Applied to any")]
+
+    def queryset(self, request, queryset):
+        return who_applied(request.user, queryset) if self.value() == "yes" else queryset
 
 
 # --- what the list shows as filtered --------------------------------------------------------

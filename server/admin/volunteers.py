@@ -10,6 +10,7 @@ from unfold.paginator import InfinitePaginator
 from server import services
 from server.admin.base import HistoryAdmin
 from server.admin.filters import (
+    AppliedFilter,
     ScopedAutocompleteSelectMultipleFilter,
     ScopedRelatedDropdownFilter,
     VolunteerSkillLevelFilter,
@@ -101,6 +102,7 @@ class VolunteerAdmin(TopOpportunitiesMixin, HistoryAdmin):
     list_filter = [
         ("status", ChoicesDropdownFilter),
         VolunteerSkillLevelFilter,
+        AppliedFilter,
         ("community_of_practice", ScopedRelatedDropdownFilter),
         ("experience_level", ChoicesDropdownFilter),
         ("roles", ScopedAutocompleteSelectMultipleFilter),

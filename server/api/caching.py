@@ -122,3 +122,30 @@ class PublicReadCaching:
         if response.status_code in (200, 304):
             public_headers(response, etag)
         return response
+
+
+def cached_match(request, *, profile, limit: int, build):
+    """The match results for an anonymous caller from the shared cache, under the public
+    version and the answers as validated (so two bodies meaning the same share one entry);
+    `build()` on a miss. Signed-in callers always get a fresh answer."""
+    if not is_anonymous(request):
+        return build()
+    answers = (
+        profile.community_of_practice_id,
+        sorted(profile.role_ids),
+        sorted(profile.skills.items()),
+        profile.max_hours_per_week,
+        profile.timezone,
+        [
+            tuple(slot)[:3] if isinstance(slot, tuple) else (slot.weekday, slot.start, slot.end)
+            for slot in profile.availability
+        ],
+        limit,
+        request.build_absolute_uri("/"),
+    )
+    key = CACHE_PREFIX + "match:" + hashlib.sha256(f"{public_version()}|{answers!r}".encode()).hexdigest()
+    found = cache.get(key)
+    if found is None:
+        found = build()
+        cache.set(key, found, settings.API_CACHE_MAX_AGE)
+    return found

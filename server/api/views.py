@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from server import services
 from server.api import serializers
-from server.api.caching import PublicReadCaching
+from server.api.caching import PublicReadCaching, cached_match
 from server.api.exceptions import as_drf_validation_error
 from server.api.filters import OpportunityFilter, RoleFilter, SkillFilter
 from server.api.parsers import JSONParser
@@ -246,14 +246,16 @@ class MatchView(RejectNulCharacters, APIView):
     def post(self, request):
         serializer = serializers.MatchRequestSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        matches = rank_opportunities(
-            profile=serializer.to_profile(),
-            limit=serializer.validated_data["limit"],
-            queryset=with_item_data(Opportunity.objects.all()),
-        )
-        attach_item_data([match.opportunity for match in matches])
-        context = {"request": request}
-        return Response({"results": serializers.MatchSerializer(matches, many=True, context=context).data})
+        profile, limit = serializer.to_profile(), serializer.validated_data["limit"]
+
+        def build():
+            matches = rank_opportunities(
+                profile=profile, limit=limit, queryset=with_item_data(Opportunity.objects.all())
+            )
+            attach_item_data([match.opportunity for match in matches])
+            return {"results": serializers.MatchSerializer(matches, many=True, context={"request": request}).data}
+
+        return Response(cached_match(request, profile=profile, limit=limit, build=build))
 
 
 class TokenView(RejectNulCharacters, APIView):

@@ -26,6 +26,7 @@ from server.models import OpportunitySkill, Volunteer
 from server.schedule import MINUTES_PER_DAY, Slot, constant_offset, overlap_minutes, schedule_to_utc, week_start
 
 NO_DATE = date.max.toordinal()
+CLOSE = 3 * 60  # minutes: more than any change of UTC offset within a week (at most two hours)
 
 
 def raw_scores(skills, hours, availability, interest):
@@ -65,8 +66,10 @@ class VolunteerTable:
         zone_code = {name: code for code, name in enumerate(self.zones)}
         self.zone = np.array([zone_code[row[6]] for row in people], dtype=np.int64)
 
-        self.role_owner, roles = _entries(self.index, found["roles"], 1)
-        self.role_id = roles[:, 0]
+        owner, roles = _entries(self.index, found["roles"], 1)
+        by_owner = np.argsort(owner, kind="stable")
+        self.role_owner, self.role_id = owner[by_owner], roles[by_owner, 0]
+        self.own_role_start = np.searchsorted(self.role_owner, np.arange(n + 1))
         self.gave_roles = np.bincount(self.role_owner, minlength=n) > 0
 
         owner, values = _entries(self.index, found["skills"], 2)
@@ -94,14 +97,30 @@ class VolunteerTable:
         overlapping = same_day & (values[1:, 1] < values[:-1, 2])
         self.overlapping = np.zeros(n, dtype=bool)
         self.overlapping[owner[1:][overlapping]] = True
+        # Slots less than CLOSE minutes apart in the local week (the last one wrapping round to
+        # the first): in a week where the zone's offset changes, a wall time converts with the
+        # offset before or after the change (by at most two hours), so only such neighbours
+        # can overlap once in UTC; everyone else's minutes still add up exactly.
+        minute = values[:, 0] * MINUTES_PER_DAY
+        same = owner[1:] == owner[:-1]
+        gaps = (minute[1:] + values[1:, 1]) - (minute[:-1] + values[:-1, 2])
+        self.close = np.zeros(n, dtype=bool)
+        self.close[owner[1:][same & (gaps < CLOSE)]] = True
+        first, last = self.own_slot_start[:-1], self.own_slot_start[1:] - 1
+        several = np.flatnonzero(self.slot_count > 1)
+        wrap = (minute[first[several]] + values[first[several], 1] + 7 * MINUTES_PER_DAY) - (
+            minute[last[several]] + values[last[several], 2]
+        )
+        self.close[several[wrap < CLOSE]] = True
 
     def profile(self, index: int) -> Profile:
         """One row back as a Profile, for the pure functions."""
         skills = slice(self.own_skill_start[index], self.own_skill_start[index + 1])
         slots = slice(self.own_slot_start[index], self.own_slot_start[index + 1])
+        roles = slice(self.own_role_start[index], self.own_role_start[index + 1])
         return Profile(
             community_of_practice_id=None if self.community[index] < 0 else int(self.community[index]),
-            role_ids=frozenset(self.role_id[self.role_owner == index].tolist()),
+            role_ids=frozenset(self.role_id[roles].tolist()),
             skills=dict(zip(self.own_skill_id[skills].tolist(), self.own_skill_level[skills].tolist(), strict=True)),
             max_hours_per_week=None if np.isnan(self.hours[index]) else int(self.hours[index]),
             timezone=self.zones[self.zone[index]],
@@ -159,10 +178,10 @@ class VolunteerTable:
         result = np.where(self.slot_count > 0, covered / total, 0.5)
         monday = week_start(reference)
         shifting = [code for code, name in enumerate(self.zones) if constant_offset(name, monday) is None]
-        exact = self.overlapping | ((self.slot_count > 1) & np.isin(self.zone, shifting))
+        exact = self.overlapping | (self.close & np.isin(self.zone, shifting))
         for index in np.flatnonzero(exact).tolist():
-            profile = self.profile(index)
-            availability = schedule_to_utc(profile.availability, profile.timezone, reference)
+            slots = self.slot_values[self.own_slot_start[index] : self.own_slot_start[index + 1]].tolist()
+            availability = schedule_to_utc(slots, self.zones[self.zone[index]], reference)
             minutes, _ = attended_minutes(meetings=need.meetings, availability=availability)
             result[index] = minutes / total
         return result

@@ -1,8 +1,9 @@
 """Emails waiting for, or done with, delivery by a task worker.
 
 One row per event that sends an email (its `key`), so the same event never sends twice: the
-row is created once, in the transaction of the change that causes it, and the worker marks it
-sent. The content is stored as it was when the event happened.
+row is created once, in the transaction of the change that causes it; the worker marks it
+sending (committed), talks to the mail server outside any transaction, then marks it sent.
+The content is stored as it was when the event happened.
 """
 
 from django.db import models
@@ -11,6 +12,7 @@ from django.db import models
 class OutboundEmail(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 

@@ -24,6 +24,10 @@ POSITIONS_MAX = 1000
 
 
 def range_message(minimum, maximum) -> str:
+    if minimum is None:
+        return f'"%(value)s" is more than {maximum}'
+    if maximum is None:
+        return f'"%(value)s" is less than {minimum}'
     return f'"%(value)s" is not between {minimum} and {maximum}'
 
 

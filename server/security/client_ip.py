@@ -20,9 +20,10 @@ def _valid_ip(value: str) -> str | None:
         return None
 
 
-def client_ip(request) -> str:
-    """The client's address as a string (never empty: "unknown" if the server gave none)."""
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+def client_ip(request) -> str | None:
+    """The client's address as a string; None only when the server gave none (a request made
+    in code, e.g. the test client's force_login), which the lockout stores as no address."""
+    remote = request.META.get("REMOTE_ADDR") or None
     proxies = settings.NUM_PROXIES if settings.BEHIND_PROXY else 0
     if proxies <= 0:
         return remote

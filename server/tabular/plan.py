@@ -3,6 +3,8 @@ and the table as it would be after the import (unique columns)."""
 
 from __future__ import annotations
 
+import gc
+
 from server.models.validators import NUL_MESSAGE
 from server.tabular.kinds import Kind
 from server.tabular.reading import normalise
@@ -10,6 +12,16 @@ from server.tabular.report import PREVIEW_ROWS, ImportReport, PreviewRow
 from server.widgets import CellError
 
 MEMO_LIMIT = 50_000  # distinct cells remembered per column
+COLLECT_EVERY = 10_000  # rows between two collections of the garbage made meanwhile
+
+
+def _collect_young() -> None:
+    """run_import pauses the cyclic collector (it would walk the whole plan again and again), but
+    refused cells leave cycles (Django's ValidationError refers to itself): collect what the last
+    rows made, then freeze what survived, so the next collection walks only newer objects.
+    run_import unfreezes at the end."""
+    gc.collect()
+    gc.freeze()
 
 
 def check_headers(kind: type[Kind], headers: list) -> tuple[dict[str, int], list[str]]:
@@ -212,8 +224,11 @@ def plan_rows(handler: Kind, positions, rows, report: ImportReport, progress):
     count = 0
     for number, cells in rows:
         count += 1
-        if progress is not None and count % 1000 == 0:
-            progress(count)
+        if count % 1000 == 0:
+            if progress is not None:
+                progress(count)
+            if count % COLLECT_EVERY == 0:
+                _collect_young()
         planner.row(number, cells)
     if progress is not None:
         progress(count)

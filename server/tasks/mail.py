@@ -5,7 +5,9 @@
 When the mail server refuses for now (4xx), is down or times out, the task enqueues itself again
 after `EMAIL_RETRY_DELAYS`; a permanent refusal (5xx) or the last failed attempt marks the
 email failed and fails the task, so it is counted on the dashboard. A key is sent at most once:
-queueing it again does nothing, and delivery checks the row, under a row lock, before sending.
+queueing it again does nothing, and delivery claims the row (pending → sending, under a row
+lock) before it talks to the mail server. A worker killed while sending leaves the row
+"sending": it is not sent again by itself (at most once), and shows in the admin's emails.
 """
 
 import logging
@@ -92,26 +94,33 @@ def _is_permanent(error: Exception) -> bool:
 
 @task()
 def deliver_email(*, email_id: int) -> str:
-    """Send one stored email, once; on a temporary failure try again later."""
+    """Send one stored email, once; on a temporary failure try again later.
+
+    The row is claimed (pending → sending) in a short transaction and the mail server is
+    talked to outside any, so a slow server never holds a database lock that requests wait on
+    (with SQLite, the whole database's).
+    """
     with transaction.atomic():
         email = OutboundEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.status != OutboundEmail.Status.PENDING:
             return f"email {email_id}: nothing to do"
         email.attempts += 1
-        try:
-            with get_connection(fail_silently=False) as connection:
-                _message(email, connection).send()
-        except (smtplib.SMTPException, OSError) as error:
+        email.status = OutboundEmail.Status.SENDING
+        email.save(update_fields=["attempts", "status"])
+    try:
+        with get_connection(fail_silently=False) as connection:
+            _message(email, connection).send()
+    except (smtplib.SMTPException, OSError) as error:
+        with transaction.atomic():
             outcome = _after_failure(email, error)
-        else:
-            email.status = OutboundEmail.Status.SENT
-            email.sent_at = timezone.now()
-            email.last_error = ""
-            email.save(update_fields=["status", "sent_at", "attempts", "last_error"])
-            outcome = f"email {email_id}: sent to {len(email.to) + len(email.cc)} recipient(s)"
+    else:
+        email.status = OutboundEmail.Status.SENT
+        email.sent_at = timezone.now()
+        email.last_error = ""
+        email.save(update_fields=["status", "sent_at", "last_error"])
+        outcome = f"email {email_id}: sent to {len(email.to) + len(email.cc)} recipient(s)"
     if email.status == OutboundEmail.Status.FAILED:
-        # After the block, so the failure is recorded; the task then counts as failed.
-        raise EmailNotDelivered(outcome)
+        raise EmailNotDelivered(outcome)  # the task counts as failed (dashboard, tasks_status)
     return outcome
 
 
@@ -121,11 +130,12 @@ def _after_failure(email: OutboundEmail, error: Exception) -> str:
     delays = settings.EMAIL_RETRY_DELAYS
     if _is_permanent(error) or email.attempts > len(delays):
         email.status = OutboundEmail.Status.FAILED
-        email.save(update_fields=["status", "attempts", "last_error"])
+        email.save(update_fields=["status", "last_error"])
         logger.error("Email %s (%s) not delivered: %s", email.pk, email.key, email.last_error)
         return f"email {email.pk} not delivered: {email.last_error}"
     delay = delays[email.attempts - 1]
-    email.save(update_fields=["attempts", "last_error"])
+    email.status = OutboundEmail.Status.PENDING
+    email.save(update_fields=["status", "last_error"])
     deliver_email.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(email_id=email.pk)
     logger.warning("Email %s (%s) will be retried in %s s: %s", email.pk, email.key, delay, email.last_error)
     return f"email {email.pk}: {email.last_error}; retry in {delay} s"

@@ -13,22 +13,10 @@ from hypothesis import strategies as st
 from server import models
 from server.importing import KINDS, import_file
 from server.tabular import write
+from server.tests.tabular.files import counts
 
 pytestmark = pytest.mark.django_db
 
-ALL_MODELS = (
-    models.CommunityOfPractice,
-    models.Role,
-    models.Skill,
-    models.Project,
-    models.MeetingTime,
-    models.Volunteer,
-    models.VolunteerSkill,
-    models.AvailabilitySlot,
-    models.Opportunity,
-    models.OpportunitySkill,
-    models.Application,
-)
 
 # Text that looks like the formats (days, times, levels, separators) as well as plain noise.
 fragments = st.sampled_from(
@@ -69,7 +57,7 @@ cell = st.one_of(
 
 
 def snapshot():
-    return [model.objects.count() for model in ALL_MODELS]
+    return counts()
 
 
 def as_csv(header, rows):

@@ -102,3 +102,11 @@ def test_str():
     volunteer = VolunteerFactory(name="Ana", email="ana@example.com")
     assert str(volunteer) == "Ana <ana@example.com>"
     assert str(MeetingTime(weekday=1, start=1020, end=1080, label="All team")) == "Tue 17:00-18:00 (All team)"
+
+
+def test_bound_messages_name_the_bounds_a_field_has():
+    from server.models.validators import range_error
+
+    assert range_error(0, 1, 1000) == '"0" is not between 1 and 1000'
+    assert range_error(0, 1, None) == '"0" is less than 1'
+    assert range_error(9, None, 5) == '"9" is more than 5'

@@ -4,7 +4,7 @@ save the notes first and offer only a move to another status."""
 import pytest
 from django.urls import reverse
 
-from server.models import Application, AvailabilitySlot, VolunteerSkill
+from server.models import Application, AvailabilitySlot, OpportunitySkill, VolunteerSkill
 
 pytestmark = pytest.mark.django_db
 
@@ -19,6 +19,7 @@ def application(world):
     VolunteerSkill.objects.create(volunteer=ada, skill=world["python"], level=4)
     VolunteerSkill.objects.create(volunteer=ada, skill=world["django"], level=3)
     AvailabilitySlot.objects.create(volunteer=ada, weekday=0, start=18 * 60, end=20 * 60)
+    OpportunitySkill.objects.create(opportunity=world["my_open"], skill=world["python"], level=3, kind="required")
     application = world["my_application"]
     application.message = "I would love to help with the designs."
     application.save()
@@ -33,6 +34,13 @@ def test_change_page_shows_the_applicant(pm_client, application):
     assert "Django:3; Python:4" in html
     assert "Mon 18:00-20:00 (America/Los_Angeles)" in html
     assert "out of 100 for this opportunity" in html
+    assert "Python" in html.split("out of 100 for this opportunity", 1)[1].split("</ul>", 1)[0]  # the reasons
+
+
+def test_no_skill_in_common_reads_as_no_match(pm_client, world):
+    OpportunitySkill.objects.create(opportunity=world["my_open"], skill=world["figma"], level=2, kind="required")
+    html = pm_client.get(change_url(world["my_application"])).content.decode()
+    assert "No match: the volunteer holds none of the skills" in html
 
 
 def test_buttons_offer_only_other_statuses(pm_client, application):

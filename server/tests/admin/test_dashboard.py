@@ -192,3 +192,10 @@ def test_dates_read_the_same_on_the_dashboard_and_in_the_lists(organizer_client,
     assert day in organizer_client.get(reverse("admin:index")).content.decode()
     listed = organizer_client.get(reverse("admin:server_opportunity_changelist"), {"q": "Forgotten"})
     assert day in listed.content.decode()
+
+
+def test_pm_active_volunteers_link_lists_the_applicants_it_counts(pm_client, world):
+    VolunteerFactory(name="Not an applicant")
+    kpi = kpi_links(pm_client)["Active volunteers"]
+    listed = list(pm_client.get(kpi["href"]).context["cl"].result_list)
+    assert kpi["value"] == 1 and listed == [world["ada"]]

@@ -228,3 +228,16 @@ def test_the_dashboard_counts_failed_tasks_for_organizers_only(organizer_client,
     pm_client = Client()
     pm_client.force_login(project_manager)
     assert "failed task" not in pm_client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_polled_fragment_asks_for_one_reload_when_the_job_is_finished(organizer_client, organizer, run_tasks):
+    from server.tasks.imports import create_job, store_upload
+
+    job = create_job(upload=store_upload(data=volunteers_csv(2), file_name="a.csv"), kind="volunteers")
+    url = reverse("admin:server_importjob_progress", args=[job.pk])
+    waiting = organizer_client.get(url, HTTP_HX_REQUEST="true")
+    assert 'hx-trigger="every 1s"' in waiting.content.decode() and "HX-Refresh" not in waiting
+    run_tasks()
+    done = organizer_client.get(url, HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+    assert "Import finished: new 2" in done.content.decode()

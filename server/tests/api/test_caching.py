@@ -104,3 +104,19 @@ def test_details_and_the_catalog_are_cached_too(api):
         assert response.status_code == 200, url
         assert response["Cache-Control"] == "public, max-age=60", url
         assert api.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304, url
+
+
+def test_match_results_are_shared_and_never_stale_after_a_write(api, organizer):
+    posting = OpenOpportunityFactory()
+    body = {"skills": [], "limit": 5}
+    first = api.post("/api/match/", body, format="json").json()
+    assert [r["opportunity"]["id"] for r in first["results"]] == [str(posting.pk)]
+    assert api.post("/api/match/", body, format="json").json() == first  # the stored answer
+    draft = OpportunityFactory()
+    services.opportunity_publish(opportunity=draft, by=organizer)
+    again = api.post("/api/match/", body, format="json").json()
+    assert {r["opportunity"]["id"] for r in again["results"]} == {str(posting.pk), str(draft.pk)}
+    services.opportunity_hold(opportunity=posting, by=organizer)
+    assert [r["opportunity"]["id"] for r in api.post("/api/match/", body, format="json").json()["results"]] == [
+        str(draft.pk)
+    ]

@@ -5,6 +5,7 @@ cannot download browsers here). Each test saves a PNG under test-output/browser/
 """
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,15 +42,24 @@ def demo(transactional_db):
     seed_demo(password=PASSWORD, volunteers=40, opportunities=40, seed=1)
 
 
-@pytest.fixture
-def page(chromium, live_server, demo, request):
-    context = chromium.new_context(viewport={"width": 1400, "height": 900}, base_url=live_server.url)
+@contextmanager
+def browser_page(chromium, base_url, name):
+    """A fresh browser context and page on `base_url`; a full-page PNG named `name` at the end."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 900}, base_url=base_url)
     context.set_default_timeout(15_000)
     page = context.new_page()
-    yield page
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUTPUT / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    try:
+        yield page
+        OUTPUT.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(OUTPUT / f"{name}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(chromium, live_server, demo, request):
+    with browser_page(chromium, live_server.url, request.node.name) as page:
+        yield page
 
 
 def snap(page, name):

@@ -10,6 +10,8 @@ from server.tests.browser.axe import axe_violations, describe
 from server.tests.browser.conftest import OUTPUT, PASSWORD
 
 pytestmark = pytest.mark.browser
+# Two cores shared by many: a page may take longer than Playwright's default 5 s to answer.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture

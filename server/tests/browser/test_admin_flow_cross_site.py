@@ -15,6 +15,8 @@ from server.models import Opportunity
 from server.tests.browser.conftest import sign_in, snap
 
 pytestmark = pytest.mark.browser
+# Two cores shared by many: a page may take longer than Playwright's default 5 s to answer.
+expect.set_options(timeout=15_000)
 
 PORTS = range(8611, 8620)
 

@@ -12,6 +12,8 @@ from server.tests.browser.conftest import sign_in, snap
 from server.tests.browser.test_admin_browser import choose_autocomplete
 
 pytestmark = pytest.mark.browser
+# Two cores shared by many: a page may take longer than Playwright's default 5 s to answer.
+expect.set_options(timeout=15_000)
 
 
 def add_skill(page, tab, kind, prefix, index, skill, level):

@@ -8,6 +8,8 @@ from server.models import Project, Volunteer
 from server.tests.browser.conftest import PASSWORD, snap
 
 pytestmark = pytest.mark.browser
+# Two cores shared by many: a page may take longer than Playwright's default 5 s to answer.
+expect.set_options(timeout=15_000)
 
 
 def fill_login(page, email):

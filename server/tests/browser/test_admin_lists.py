@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from server.models import Application, Opportunity, User, Volunteer, VolunteerSkill
 from server.seeding import SeedReport, ensure_accounts
-from server.tests.browser.conftest import OUTPUT, PASSWORD, sign_in, snap
+from server.tests.browser.conftest import PASSWORD, browser_page, sign_in, snap
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def test_applicant_moved_new_contacted_onboarded_with_notes_kept(page):
     # A readable header: the breadcrumb names the application; the applicant is all there.
     expect(page.locator("h1, nav").get_by_text(str(application), exact=False).first).to_be_visible()
     expect(page.locator(f'a[href="mailto:{application.volunteer.email}"]')).to_be_visible()
-    expect(page.get_by_text("out of 100 for this opportunity").or_(page.get_by_text("No score:"))).to_be_visible()
+    expect(page.get_by_text("out of 100 for this opportunity").or_(page.get_by_text("No match:"))).to_be_visible()
     expect(page.get_by_role("button", name="Mark new")).to_have_count(0)
     snap(page, "application_change_new")
 
@@ -183,13 +183,8 @@ def test_dashboard_kpi_links_open_filtered_lists(page):
 def empty_page(chromium, live_server, transactional_db, request):
     """A fresh install: the three accounts and nothing else (no catalog, no postings)."""
     ensure_accounts(password=PASSWORD, report=SeedReport())
-    context = chromium.new_context(viewport={"width": 1400, "height": 900}, base_url=live_server.url)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    yield page
-    OUTPUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUTPUT / f"{request.node.name}.png"), full_page=True)
-    context.close()
+    with browser_page(chromium, live_server.url, request.node.name) as page:
+        yield page
 
 
 def test_first_run_dashboard_on_an_empty_database(empty_page):

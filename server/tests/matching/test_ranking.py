@@ -1,6 +1,7 @@
 """server.matching.ranking: the two rankings against the database (results, the no-skill rule,
 tie-breaking, scoping, query counts, agreement with the pure score)."""
 
+import dataclasses
 import random
 from datetime import date, timedelta
 
@@ -335,3 +336,32 @@ def test_a_pair_with_no_skill_in_common_is_never_ranked_either_way(posting):
     assert outsider not in [m.volunteer for m in rank_volunteers(opportunity=posting["opportunity"], limit=100)]
     profile = profile_for_volunteer(outsider)
     assert posting["opportunity"] not in [m.opportunity for m in rank_opportunities(profile=profile, limit=100)]
+
+
+@pytest.mark.parametrize(
+    "reference",
+    [date(2026, 3, 8), date(2026, 11, 1), date(2026, 3, 29), date(2026, 10, 25)],
+    ids=["US spring forward", "US fall back", "EU spring forward", "EU fall back"],
+)
+def test_rankings_agree_with_the_pure_score_in_daylight_saving_weeks(crowd, monkeypatch, reference):
+    """Weeks in which a zone changes its UTC offset: slots close to each other (or across the
+    change) are converted exactly, everyone else by adding their slots' minutes."""
+    monkeypatch.setattr(scoring, "reference_date", lambda: reference)
+    rng = random.Random(7)
+    for volunteer in crowd["volunteers"][:10]:  # slots an hour or two apart on the change day
+        start = rng.choice([0, 60, 120, 180])
+        f.AvailabilitySlotFactory(volunteer=volunteer, weekday=6, start=start, end=start + 90)
+        f.AvailabilitySlotFactory(volunteer=volunteer, weekday=6, start=start + 120, end=start + 200)
+    for opportunity in crowd["opportunities"]:
+        project = opportunity.project
+        need = dataclasses.replace(
+            need_of(opportunity),
+            meetings=schedule_to_utc([m.slot for m in project.meeting_times.all()], project.timezone, reference),
+        )
+        expected = {}
+        for volunteer in crowd["volunteers"]:
+            found = matching.score(profile=profile_for_volunteer(volunteer), need=need, reference=reference)
+            if matching.is_match(need=need, breakdown=found[1]):
+                expected[volunteer.pk] = found
+        matches = rank_volunteers(opportunity=opportunity, limit=100)
+        assert {m.volunteer.pk: (m.score, m.breakdown) for m in matches} == expected

@@ -35,3 +35,8 @@ def test_without_a_proxy_the_connection_decides(settings):
 def test_behind_proxies_the_right_most_entry_of_ours_decides(settings, proxies, forwarded, expected):
     settings.BEHIND_PROXY, settings.NUM_PROXIES = True, proxies
     assert client_ip(request(remote="10.0.0.1", forwarded=forwarded)) == expected
+
+
+def test_a_request_without_an_address_has_none(settings):
+    settings.BEHIND_PROXY = False
+    assert client_ip(RequestFactory().get("/", REMOTE_ADDR="")) is None

@@ -125,12 +125,30 @@ def test_the_worker_retries_a_refusing_server_and_sends_once(db_worker, smtp_ser
     queue()
     db_worker.start(EMAIL_RETRY_DELAYS="1,1,1")
     deadline = time.monotonic() + 60
-    while OutboundEmail.objects.get().status == "pending" and time.monotonic() < deadline:
+    while OutboundEmail.objects.get().status not in ("sent", "failed") and time.monotonic() < deadline:
         time.sleep(0.2)
     db_worker.wait_until_idle(timeout=30)
     assert smtp_server.handler.refused == 2
     assert len(smtp_server.messages) == 1
     assert OutboundEmail.objects.get().attempts == 3
+
+
+def test_a_slow_mail_server_holds_no_database_lock(db_worker, smtp_server):
+    """While the worker waits on the mail server, requests still write at once (SQLite too)."""
+    from server.models import Volunteer
+
+    smtp_server.delay = 4
+    queue()
+    db_worker.start()
+    deadline = time.monotonic() + 60
+    while OutboundEmail.objects.get().status != "sending" and time.monotonic() < deadline:
+        time.sleep(0.05)
+    started = time.monotonic()
+    Volunteer.objects.create(email="during@example.org", name="Written while the email is sent")
+    assert time.monotonic() - started < 2
+    assert OutboundEmail.objects.get().status == "sending"
+    db_worker.wait_until_idle(timeout=60)
+    assert OutboundEmail.objects.get().status == "sent"
 
 
 def test_two_workers_never_send_the_same_email_twice(db_worker, smtp_server):

@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('server', '0010_merge_admin_lists'),
+        ('server', '0011_tasks_email_sending'),
     ]
 
     operations = [
