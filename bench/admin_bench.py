@@ -123,8 +123,10 @@ def main() -> int:
 
         from server.models import User
 
-        print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-              f"load average {os.getloadavg()[0]:.1f}")
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+            f"load average {os.getloadavg()[0]:.1f}"
+        )
         print(f"database: {connection.vendor}")
         clients = {}
         for size, count in (("small", args.small), ("large", args.large)):

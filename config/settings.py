@@ -389,6 +389,12 @@ UNFOLD = {
                         "permission": _can("server.view_project"),
                     },
                     {
+                        "title": "Volunteer alerts",
+                        "icon": "notifications",
+                        "link": _model_link("server.alert"),
+                        "permission": _can("server.view_alert"),
+                    },
+                    {
                         "title": "Meeting times",
                         "icon": "event",
                         "link": _model_link("server.meetingtime"),

@@ -11,4 +11,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("server.api.urls")),
     path("applications/", include("server.followthrough.urls")),
+    path("alerts/", include("server.alerts.urls")),
 ]

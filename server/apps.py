@@ -9,6 +9,7 @@ class ServerConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
+        from server.alerts import digests  # noqa: F401  (connects the publish receiver of alerts)
         from server.security import lockout  # noqa: F401  (connects the lockout log line)
         from server.tasks import expiry  # noqa: F401  (connects the expiry receivers)
 

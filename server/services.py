@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.dispatch import Signal
 from django.utils import timezone
 
 from server.models import Application, Opportunity, Volunteer
@@ -55,6 +56,10 @@ TRANSITIONS: dict[str, Transition] = {
 def transition_label(to: str) -> str:
     """The button text for moving to status `to`."""
     return TRANSITIONS[to].label
+
+
+# Sent inside the publishing transaction each time an opportunity moves to open.
+opportunity_published = Signal()
 
 
 class ServiceError(ValidationError):
@@ -115,6 +120,9 @@ def opportunity_transition(*, opportunity: Opportunity, to: str, by=None) -> Opp
     if by is not None:
         opportunity.updated_by = by
     opportunity.save()
+    if to == Status.OPEN:
+        # Volunteer alerts listen (server.alerts.digests): this layer does not import them.
+        opportunity_published.send(sender=Opportunity, opportunity=opportunity)
     return opportunity
 
 

@@ -50,7 +50,12 @@ def unapplied(database_url: str) -> list[str]:
     env.update(DATABASE_URL=database_url, DJANGO_SECRET_KEY=secrets.token_urlsafe(50))
     plan = subprocess.run(
         [sys.executable, "manage.py", "showmigrations", "--plan"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=True,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return [line for line in plan.stdout.splitlines() if line.startswith("[ ]")]
 
@@ -69,8 +74,10 @@ def main() -> int:
         postgres.create_database("unlocked")
         locked = start_together("migrate_with_lock", postgres.database_url("locked"), args.starts)
         for number, result in enumerate(locked, 1):
-            checks.check(result.returncode == 0, f"start {number}: migrate_with_lock exit {result.returncode} "
-                         f"{result.stdout.strip()[-200:]}")
+            checks.check(
+                result.returncode == 0,
+                f"start {number}: migrate_with_lock exit {result.returncode} {result.stdout.strip()[-200:]}",
+            )
         missing = unapplied(postgres.database_url("locked"))
         checks.check(not missing, f"every migration applied once ({len(missing)} left)")
         plain = start_together("migrate", postgres.database_url("unlocked"), args.starts)

@@ -79,7 +79,11 @@ def main() -> int:
         env = server_env(database_url, args.port)
         with open(log_path, "w") as log:
             server = subprocess.Popen(
-                ["make", "--no-print-directory", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                ["make", "--no-print-directory", "serve"],
+                cwd=ROOT,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         client = Client(base_url, timeout=15)
@@ -87,7 +91,11 @@ def main() -> int:
         print(f"  server up on {base_url} against PostgreSQL on port {args.pg_port}", flush=True)
         seed = subprocess.run(
             [sys.executable, "manage.py", "seed_demo", "--volunteers", "20", "--opportunities", "15"],
-            cwd=ROOT, env={**env, "DJANGO_DEBUG": "0"}, capture_output=True, text=True, timeout=180,
+            cwd=ROOT,
+            env={**env, "DJANGO_DEBUG": "0"},
+            capture_output=True,
+            text=True,
+            timeout=180,
         )
         checks.check(seed.returncode == 0, f"seeded: {seed.stdout.strip()[-120:]} {seed.stderr[-300:]}")
         listing = client.get("/api/opportunities/?page_size=5")

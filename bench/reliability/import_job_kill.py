@@ -52,9 +52,24 @@ def start_worker(database_url: str) -> subprocess.Popen:
     env = import_env(database_url)
     env["PGAPPNAME"] = APP_NAME
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.2", "--no-startup-delay",
-         "--no-reload", "--worker-id", f"job-kill-{uuid.uuid4().hex[:8]}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        [
+            sys.executable,
+            "manage.py",
+            "db_worker",
+            "--queue-name",
+            "*",
+            "--interval",
+            "0.2",
+            "--no-startup-delay",
+            "--no-reload",
+            "--worker-id",
+            f"job-kill-{uuid.uuid4().hex[:8]}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
 
 
@@ -95,7 +110,9 @@ def main() -> int:
         worker = start_worker(args.database_url)
         wait_until(
             lambda: ImportJob.objects.filter(pk=job.pk, phase="writing").exists() and worker_writing(args.database_url),
-            timeout=args.timeout, interval=0.02, what="the job's worker to start writing",
+            timeout=args.timeout,
+            interval=0.02,
+            what="the job's worker to start writing",
         )
         print(f"  {args.rows} rows checked, writing after {time.monotonic() - started:.1f} s", flush=True)
         time.sleep(args.write_for)
@@ -118,7 +135,8 @@ def main() -> int:
         worker = start_worker(args.database_url)
         wait_until(
             lambda: ImportJob.objects.filter(pk=job.pk, status__in=["succeeded", "failed"]).exists(),
-            timeout=args.timeout, what="the retried job",
+            timeout=args.timeout,
+            what="the retried job",
         )
         job.refresh_from_db()
         checks.check(

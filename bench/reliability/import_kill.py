@@ -53,7 +53,7 @@ def fingerprint(database_url: str) -> dict[str, tuple[int, str]]:
         result = {}
         for table in tables:
             count, digest = connection.execute(
-                f'SELECT count(*), md5(coalesce(string_agg(t::text, E\'\\n\' ORDER BY t::text), \'\')) FROM "{table}" t'
+                f"SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '')) FROM \"{table}\" t"
             ).fetchone()
             result[table] = (count, digest)
         return result

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html
 
+from server.admin.alerts import dashboard_alert_figures
 from server.admin.background import tasks_card
 from server.admin.filters import who_applied
 from server.admin.followthrough import dashboard_response_card
@@ -278,7 +279,22 @@ def response_panel(board):
     return {"title": "Applicant response", "template": "admin/server/response_panel.html", "response": card}
 
 
-PANELS = [first_run_panel, response_panel, open_per_community_panel, background_panel, stale_postings_panel]
+def alerts_panel(board):
+    """Volunteer alerts, for Organizers only (server/admin/alerts.py)."""
+    figures = dashboard_alert_figures(board.request)
+    if figures is None:
+        return None
+    return {"title": "Volunteer alerts", "template": "admin/alerts_card.html", "alerts": figures}
+
+
+PANELS = [
+    first_run_panel,
+    response_panel,
+    open_per_community_panel,
+    background_panel,
+    alerts_panel,
+    stale_postings_panel,
+]
 
 
 def dashboard_callback(request, context):

@@ -4,7 +4,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from server.api import application_links, views
+from server.api import alerts, application_links, views
 from server.api.exceptions import not_found
 
 app_name = "api"
@@ -27,6 +27,7 @@ urlpatterns = [
         application_links.ApplicationWithdrawView.as_view(),
         name="application-withdraw",
     ),
+    path("alerts/", alerts.AlertView.as_view(), name="alerts"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file: no inline script under the CSP.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -1,3 +1,4 @@
+from server.models.alerts import Alert, AlertDelivery, AlertSkill, AlertSlot, Digest
 from server.models.applications import Application
 from server.models.catalog import CommunityOfPractice, Role, Skill
 from server.models.choices import ExperienceLevel, Weekday
@@ -10,6 +11,11 @@ from server.models.users import User
 from server.models.volunteers import AvailabilitySlot, Volunteer, VolunteerSkill
 
 __all__ = [
+    "Alert",
+    "AlertDelivery",
+    "AlertSkill",
+    "AlertSlot",
+    "Digest",
     "Application",
     "AvailabilitySlot",
     "CommunityOfPractice",

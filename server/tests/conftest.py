@@ -38,9 +38,7 @@ def _next_task(include_deferred):
     from django_tasks_db.models import DBTaskResult
 
     ready = (
-        DBTaskResult.objects.filter(status=TaskResultStatus.READY)
-        if include_deferred
-        else DBTaskResult.objects.ready()
+        DBTaskResult.objects.filter(status=TaskResultStatus.READY) if include_deferred else DBTaskResult.objects.ready()
     )
     with transaction.atomic():
         task_result = ready.select_for_update(skip_locked=True).first()
@@ -107,8 +105,19 @@ class WorkerProcesses:
         for _ in range(count):
             worker_id = f"pytest-{uuid.uuid4().hex[:12]}"
             process = subprocess.Popen(
-                [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.1",
-                 "--no-startup-delay", "--no-reload", "--worker-id", worker_id],
+                [
+                    sys.executable,
+                    "manage.py",
+                    "db_worker",
+                    "--queue-name",
+                    "*",
+                    "--interval",
+                    "0.1",
+                    "--no-startup-delay",
+                    "--no-reload",
+                    "--worker-id",
+                    worker_id,
+                ],
                 cwd=ROOT,
                 env=self.env(**env),
                 stdout=subprocess.PIPE,
@@ -128,8 +137,10 @@ class WorkerProcesses:
 
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            waiting = DBTaskResult.objects.ready() if not include_deferred else DBTaskResult.objects.filter(
-                status=TaskResultStatus.READY
+            waiting = (
+                DBTaskResult.objects.ready()
+                if not include_deferred
+                else DBTaskResult.objects.filter(status=TaskResultStatus.READY)
             )
             if not waiting.exists() and not DBTaskResult.objects.running().exists():
                 return

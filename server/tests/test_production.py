@@ -48,8 +48,7 @@ def run_django(*args: str, env: dict[str, str], timeout: float = 60) -> subproce
 
 def production_settings(env: dict[str, str], *names: str) -> dict:
     code = (
-        "import json; from django.conf import settings; "
-        "print(json.dumps({n: getattr(settings, n, None) for n in %r}))"
+        "import json; from django.conf import settings; print(json.dumps({n: getattr(settings, n, None) for n in %r}))"
     )
     result = run_django("shell", "-c", code % (names,), env=env)
     assert result.returncode == 0, result.stderr

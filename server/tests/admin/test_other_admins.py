@@ -172,8 +172,12 @@ def test_catalog_adds_and_refuses_a_duplicate_skill(organizer_client, world):
 def test_organizer_creates_a_staff_user_by_email(organizer_client, world):
     response = organizer_client.post(
         reverse("admin:server_user_add"),
-        {"email": "New.Person@Example.org", "usable_password": "true", "password1": "a-long-pass-phrase-42",
-         "password2": "a-long-pass-phrase-42"},
+        {
+            "email": "New.Person@Example.org",
+            "usable_password": "true",
+            "password1": "a-long-pass-phrase-42",
+            "password2": "a-long-pass-phrase-42",
+        },
     )
     assert response.status_code == 302, response.context and response.context["adminform"].form.errors
     user = User.objects.get(email="new.person@example.org")

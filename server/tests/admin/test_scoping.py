@@ -37,8 +37,11 @@ def test_pm_lists_only_their_meeting_times(pm_client, world):
 
 @pytest.mark.parametrize(
     ("key", "name"),
-    [("their_draft", "server_opportunity"), ("their_open", "server_opportunity"),
-     ("their_application", "server_application")],
+    [
+        ("their_draft", "server_opportunity"),
+        ("their_open", "server_opportunity"),
+        ("their_application", "server_application"),
+    ],
 )
 @pytest.mark.parametrize("view", ["change", "history", "delete"])
 def test_pm_typing_the_url_of_another_projects_row_gets_404(pm_client, world, key, name, view):

@@ -33,8 +33,6 @@ def utc(text, tz, reference=SUMMER):
     return schedule_to_utc(parse_schedule(text), tz, reference)
 
 
-
-
 # --- rankings against the database ---------------------------------------------------------
 
 

@@ -19,7 +19,7 @@ from server.matching import (
     hours_component,
     interest_component,
     skills_component,
-    )
+)
 from server.schedule import Slot, merge_intervals, parse_schedule, schedule_to_utc, to_utc_intervals
 
 # A summer week (US daylight time: New York UTC-4, Los Angeles UTC-7) and a winter one.
@@ -291,5 +291,3 @@ def test_not_given_is_neutral_not_zero():
     value, breakdown = score_of(Profile(), need)
     assert breakdown == Breakdown(skills=1.0, hours=0.5, availability=0.5, interest=0.5)
     assert value == 75.0
-
-
