@@ -30,7 +30,7 @@ from server.models import ImportJob, ImportUpload
 
 logger = logging.getLogger(__name__)
 ERRORS_KEPT = 1000
-PROGRESS_EVERY = 0.5  # seconds between progress writes
+PROGRESS_EVERY = 0.2  # seconds between progress writes (the page polls twice a second)
 HEARTBEAT_EVERY = 2.0
 Status, Phase = ImportJob.Status, ImportJob.Phase
 

@@ -61,7 +61,7 @@ def test_a_large_file_previews_its_first_rows_and_the_job_imports_it(organizer_c
     assert (job.status, job.kind, job.file_name, job.size, job.created_by) == (
         "queued", "volunteers", "people.csv", len(data), organizer
     )
-    assert 'hx-trigger="every 1s"' in job_page(organizer_client, job)  # the page polls while it waits
+    assert 'hx-trigger="every 500ms"' in job_page(organizer_client, job)  # the page polls while it waits
     assert not Volunteer.objects.exists()
     run_tasks()
     job.refresh_from_db()
@@ -70,7 +70,7 @@ def test_a_large_file_previews_its_first_rows_and_the_job_imports_it(organizer_c
     assert Volunteer.objects.count() == 2500
     page = job_page(organizer_client, job)
     assert "Import finished: new 2500, updated 0, unchanged 0, errors 0." in page
-    assert 'hx-trigger="every 1s"' not in page  # finished: no more polling
+    assert 'hx-trigger="every 500ms"' not in page  # finished: no more polling
     listing = organizer_client.get(reverse("admin:server_importjob_changelist")).content.decode()
     for shown in ["people.csv", "volunteers", "organizer@example.org", "Succeeded", "new 2500", "KB"]:
         assert shown in listing
@@ -236,7 +236,7 @@ def test_the_polled_fragment_asks_for_one_reload_when_the_job_is_finished(organi
     job = create_job(upload=store_upload(data=volunteers_csv(2), file_name="a.csv"), kind="volunteers")
     url = reverse("admin:server_importjob_progress", args=[job.pk])
     waiting = organizer_client.get(url, HTTP_HX_REQUEST="true")
-    assert 'hx-trigger="every 1s"' in waiting.content.decode() and "HX-Refresh" not in waiting
+    assert 'hx-trigger="every 500ms"' in waiting.content.decode() and "HX-Refresh" not in waiting
     run_tasks()
     done = organizer_client.get(url, HTTP_HX_REQUEST="true")
     assert done["HX-Refresh"] == "true"
