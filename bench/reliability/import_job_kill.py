@@ -25,10 +25,16 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from bench.reliability.common import Checks, wait_until  # noqa: E402
-from bench.reliability.import_kill import connect, fingerprint, import_env, write_csv  # noqa: E402
+from bench.reliability.import_kill import (  # noqa: E402
+    WORKER_BOOKKEEPING,
+    connect,
+    fingerprint,
+    import_env,
+    write_csv,
+)
 
 APP_NAME = "ctj-import-job-kill"
-BOOKKEEPING = {"server_importjob", "server_importupload", "django_tasks_database_dbtaskresult"}
+BOOKKEEPING = {"server_importjob", "server_importupload", *WORKER_BOOKKEEPING}
 
 
 def worker_writing(database_url: str) -> bool:
