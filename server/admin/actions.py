@@ -187,6 +187,24 @@ class ConfirmedActionsMixin:
         return True
 
 
+class StatusActionsMixin:
+    """What the opportunity and application status actions share: the change page's status
+    buttons and the row menu offer only what `row_action_allowed` allows, and the header shows
+    the status in the admin's `status_colours`."""
+
+    status_colours: dict = {}
+
+    def get_actions_submit_line(self, request, object_id):
+        actions = super().get_actions_submit_line(request, object_id)
+        obj = self.get_object(request, str(object_id)) if object_id else None
+        if obj is None:
+            return []
+        return [a for a in actions if self.row_action_allowed(obj, a.method.original_function_name)]
+
+    def header_status(self, obj):
+        return obj.get_status_display(), self.status_colours[obj.status]
+
+
 def status_actions(
     *,
     url_name: str,

@@ -11,7 +11,7 @@ from django import forms
 from unfold.widgets import UnfoldAdminTextareaWidget, UnfoldBooleanSwitchWidget
 
 from server import services
-from server.admin.actions import Confirmation, ConfirmForm, status_actions
+from server.admin.actions import Confirmation, ConfirmForm, StatusActionsMixin, status_actions
 from server.followthrough.emails import NOTE_MAX_LENGTH, VOLUNTEER_TOLD
 from server.models import Application
 
@@ -88,7 +88,7 @@ def _make(status) -> dict:
     )
 
 
-class ApplicationActionsMixin:
+class ApplicationActionsMixin(StatusActionsMixin):
     actions = [f"mark_selected_{s.value}" for s in Status]
     actions_row = [f"mark_{s.value}" for s in Status]
     actions_submit_line = [f"mark_{s.value}_submit" for s in Status]
@@ -105,21 +105,9 @@ class ApplicationActionsMixin:
         )
 
     @staticmethod
-    def _allowed(obj, action_name: str) -> bool:
+    def row_action_allowed(obj, action_name: str) -> bool:
         return action_name not in (f"mark_{obj.status}", f"mark_{obj.status}_submit")
 
-    def row_action_allowed(self, obj, action_name):
-        return self._allowed(obj, action_name)
-
-    def get_actions_submit_line(self, request, object_id):
-        actions = super().get_actions_submit_line(request, object_id)
-        obj = self.get_object(request, str(object_id)) if object_id else None
-        if obj is None:
-            return []
-        return [a for a in actions if self._allowed(obj, a.method.original_function_name)]
-
-    def header_status(self, obj):
-        return obj.get_status_display(), self.status_colours[obj.status]
 
 
 for _status in Status:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from unfold.decorators import action
 
 from server import services
-from server.admin.actions import Confirmation, confirmed_row_action, status_actions
+from server.admin.actions import Confirmation, StatusActionsMixin, confirmed_row_action, status_actions
 from server.models import Opportunity
 
 Status = Opportunity.Status
@@ -57,7 +57,7 @@ def _make(transition: services.Transition) -> dict:
     )
 
 
-class OpportunityActionsMixin:
+class OpportunityActionsMixin(StatusActionsMixin):
     """The actions, their per-status offer and their one-or-many messages."""
 
     actions = [f"{t.name}_selected" for t in REACHABLE] + ["duplicate_selected"]
@@ -108,24 +108,12 @@ class OpportunityActionsMixin:
         copies = self.duplicate(request, [obj])
         self.then_go_to(request, self.change_url(copies[0] if copies else obj))
 
-    def _allowed(self, obj, action_name: str) -> bool:
+    def row_action_allowed(self, obj, action_name: str) -> bool:
         for t in REACHABLE:
             if action_name in (f"{t.name}_row", f"{t.name}_submit"):
                 return services.can_transition(obj, t.to)
         return True
 
-    def row_action_allowed(self, obj, action_name):
-        return self._allowed(obj, action_name)
-
-    def get_actions_submit_line(self, request, object_id):
-        actions = super().get_actions_submit_line(request, object_id)
-        obj = self.get_object(request, str(object_id)) if object_id else None
-        if obj is None:
-            return []
-        return [a for a in actions if self._allowed(obj, a.method.original_function_name)]
-
-    def header_status(self, obj):
-        return obj.get_status_display(), self.status_colours[obj.status]
 
 
 for _transition in REACHABLE:
