@@ -38,7 +38,16 @@ from server.tabular.report import ImportReport, PreviewRow
 from server.tabular.write import bulk_write_settings, insert_rows, write_plan
 from server.widgets import CellError
 
-__all__ = ["KINDS", "ImportReport", "Lookups", "PreviewRow", "import_file", "insert_rows", "run_import"]
+__all__ = [
+    "KINDS",
+    "ImportReport",
+    "Lookups",
+    "PreviewRow",
+    "bulk_write_settings",
+    "import_file",
+    "insert_rows",
+    "run_import",
+]
 
 
 def run_import(
@@ -82,7 +91,8 @@ def _run(handler, positions, rows, report, progress, dry_run) -> ImportReport:
         return report
     if not dry_run:
         try:
-            with transaction.atomic(), bulk_write_settings(handler.model):
+            creates, updates = plan
+            with transaction.atomic(), bulk_write_settings(handler.model, rows=len(creates) + len(updates)):
                 write_plan(handler, plan)
         except (IntegrityError, DatabaseError) as error:
             report.errors.append(f"the database refused the import, nothing was written: {error}")

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from server.groups import ensure_groups
-from server.importing import import_file, insert_rows
+from server.importing import bulk_write_settings, import_file, insert_rows
 from server.models import (
     Application,
     AvailabilitySlot,
@@ -202,7 +202,7 @@ def generate_volunteers(*, count: int, rng: random.Random, report: SeedReport) -
         skills += [(key, s, n) for s, n in zip(picked_skills, levels, strict=True)]
         slots += [(key, d, a, b) for d, a, b in availability]
         role_links += [(key, r) for r in picked_roles]
-    with transaction.atomic():
+    with transaction.atomic(), bulk_write_settings(Volunteer, rows=len(volunteers)):
         insert_rows(
             Volunteer,
             ["id", "email", "name", "community_of_practice_id", "experience_level", "max_hours_per_week", "timezone"]
@@ -274,7 +274,7 @@ def generate_opportunities(*, count: int, rng: random.Random, report: SeedReport
             continue
         opportunities.append(opportunity)
         requirements += [(pk, s, k, n) for s, k, n in zip(picked, kinds, levels, strict=True)]
-    with transaction.atomic():
+    with transaction.atomic(), bulk_write_settings(Opportunity, rows=len(opportunities)):
         Opportunity.objects.bulk_create(opportunities, batch_size=BATCH)
         insert_rows(OpportunitySkill, ["opportunity_id", "skill_id", "kind", "level"], requirements)
     report.add("opportunities", len(opportunities))

@@ -143,7 +143,7 @@ def opportunity_close(*, opportunity: Opportunity, by=None) -> Opportunity:
 
 
 def copy_title(title: str) -> str:
-    """"Data wrangler" → "Data wrangler (copy)", within the title's 200 characters."""
+    """ "Data wrangler" → "Data wrangler (copy)", within the title's 200 characters."""
     suffix = " (copy)"
     return title[: Opportunity._meta.get_field("title").max_length - len(suffix)] + suffix
 
@@ -239,8 +239,8 @@ def application_set_status(
         fields.append("first_response_at")
     told = notify and status in VOLUNTEER_TOLD
     if status in VOLUNTEER_TOLD:
-        application._change_reason = "Volunteer emailed" + (" with a note" if note.strip() else "") if told else (
-            "Volunteer not emailed"
+        application._change_reason = (
+            "Volunteer emailed" + (" with a note" if note.strip() else "") if told else ("Volunteer not emailed")
         )
     application.save(update_fields=fields)
     if told:

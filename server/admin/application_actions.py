@@ -43,6 +43,8 @@ class StatusEmailForm(ConfirmForm):
     def email_choice(self) -> dict:
         """The keyword arguments of services.application_set_status that this form decides."""
         return {"note": self.cleaned_data["note"], "notify": self.cleaned_data["send_email"]}
+
+
 ICONS = {
     Status.NEW: "fiber_new",
     Status.CONTACTED: "mail",
@@ -107,7 +109,6 @@ class ApplicationActionsMixin(StatusActionsMixin):
     @staticmethod
     def row_action_allowed(obj, action_name: str) -> bool:
         return action_name not in (f"mark_{obj.status}", f"mark_{obj.status}_submit")
-
 
 
 for _status in Status:

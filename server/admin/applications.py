@@ -46,8 +46,15 @@ APPLICATION_COLOURS = {
 @admin.register(Application)
 class ApplicationAdmin(ApplicationActionsMixin, HistoryAdmin):
     resource_classes = [ApplicationResource]
-    list_display = ["volunteer_name", "volunteer_email", "opportunity_title", "project", "status_label", "source",
-                    "created_at"]
+    list_display = [
+        "volunteer_name",
+        "volunteer_email",
+        "opportunity_title",
+        "project",
+        "status_label",
+        "source",
+        "created_at",
+    ]
     list_select_related = ["volunteer", "opportunity__project"]
     list_filter = [
         ("status", ChoicesDropdownFilter),
@@ -101,16 +108,24 @@ class ApplicationAdmin(ApplicationActionsMixin, HistoryAdmin):
             return [(None, {"fields": self.add_fields})]
         return [
             ("Applicant", {"fields": self.applicant_fields}),
-            ("Application", {"fields": ["opportunity", "current_status", "source", "internal_notes",
-                                        ("created_at", "updated_at")]}),
+            (
+                "Application",
+                {"fields": ["opportunity", "current_status", "source", "internal_notes", ("created_at", "updated_at")]},
+            ),
             ("History", {"fields": ["history_list"], "classes": ["history"]}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
         # Who applied to what does not change after the fact; the status moves by the buttons.
         if obj is not None:
-            return [*self.readonly_fields, *self.applicant_fields, "opportunity", "current_status", "source",
-                    "history_list"]
+            return [
+                *self.readonly_fields,
+                *self.applicant_fields,
+                "opportunity",
+                "current_status",
+                "source",
+                "history_list",
+            ]
         return self.readonly_fields
 
     @display(description="Volunteer")
@@ -124,8 +139,9 @@ class ApplicationAdmin(ApplicationActionsMixin, HistoryAdmin):
     @display(description="Email")
     def volunteer_email_link(self, obj):
         email = obj.volunteer.email
-        return format_html('<a class="text-primary-600 underline dark:text-primary-500" href="mailto:{}">{}</a>',
-                           email, email)
+        return format_html(
+            '<a class="text-primary-600 underline dark:text-primary-500" href="mailto:{}">{}</a>', email, email
+        )
 
     @display(description="Skills")
     def volunteer_skills(self, obj):
@@ -148,8 +164,7 @@ class ApplicationAdmin(ApplicationActionsMixin, HistoryAdmin):
             "", "<li>{}</li>", ((match.explanation[name],) for name in ("skills", "hours", "availability", "interest"))
         )
         return format_html(
-            "<strong>{}</strong> out of 100 for this opportunity"
-            "<ul class='list-disc ml-5 mt-1 text-sm'>{}</ul>",
+            "<strong>{}</strong> out of 100 for this opportunity<ul class='list-disc ml-5 mt-1 text-sm'>{}</ul>",
             f"{match.score:.1f}",
             reasons,
         )
@@ -174,8 +189,11 @@ class ApplicationAdmin(ApplicationActionsMixin, HistoryAdmin):
             "</td><td class='pr-4 py-1'>{}</td><td class='py-1'>{}</td></tr>",
             table["rows"],
         )
-        return format_html('<table class="history-table w-full text-sm"><thead><tr>{}</tr></thead>'
-                           "<tbody>{}</tbody></table>", header, body)
+        return format_html(
+            '<table class="history-table w-full text-sm"><thead><tr>{}</tr></thead><tbody>{}</tbody></table>',
+            header,
+            body,
+        )
 
     # --- list columns ---------------------------------------------------------------------
 

@@ -103,8 +103,20 @@ class ImportJobAdmin(OrganizersOnly):
     list_select_related = ["created_by"]
     list_display_links = ["file_name"]
     change_form_outer_before_template = "admin/server/importjob/progress_card.html"
-    fields = ["kind", "file_name", "size_display", "file_format", "created_by", "created_at", "status", "summary",
-              "failure_reason", "attempts", "started_at", "finished_at"]
+    fields = [
+        "kind",
+        "file_name",
+        "size_display",
+        "file_format",
+        "created_by",
+        "created_at",
+        "status",
+        "summary",
+        "failure_reason",
+        "attempts",
+        "started_at",
+        "finished_at",
+    ]
     readonly_fields = fields
 
     def get_queryset(self, request):
@@ -199,13 +211,33 @@ if admin.site.is_registered(DBTaskResult):
 
 @admin.register(DBTaskResult)
 class TaskResultAdmin(OrganizersOnly):
-    list_display = ["task_name", "status_label", "enqueued_at", "run_after_display", "started_at", "finished_at",
-                    "attempts", "queue_name"]
+    list_display = [
+        "task_name",
+        "status_label",
+        "enqueued_at",
+        "run_after_display",
+        "started_at",
+        "finished_at",
+        "attempts",
+        "queue_name",
+    ]
     list_filter = ["status", "queue_name"]
     search_fields = ["task_path", "id"]
     ordering = ["-enqueued_at"]
-    fields = ["id", "task_path", "status", "args_kwargs", "enqueued_at", "run_after_display", "started_at",
-              "finished_at", "worker_ids", "return_value", "exception_class_path", "traceback_display"]
+    fields = [
+        "id",
+        "task_path",
+        "status",
+        "args_kwargs",
+        "enqueued_at",
+        "run_after_display",
+        "started_at",
+        "finished_at",
+        "worker_ids",
+        "return_value",
+        "exception_class_path",
+        "traceback_display",
+    ]
     readonly_fields = fields
 
     @display(description="Task", ordering="task_path")

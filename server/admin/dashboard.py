@@ -89,9 +89,7 @@ def median_days_to_fill(opportunities, *, now) -> float | None:
 
 
 def open_for_long(opportunities, *, now):
-    return opportunities.filter(
-        status=Opportunity.Status.OPEN, published_at__lt=now - timedelta(days=STALE_AFTER_DAYS)
-    )
+    return opportunities.filter(status=Opportunity.Status.OPEN, published_at__lt=now - timedelta(days=STALE_AFTER_DAYS))
 
 
 def stale_postings(opportunities, *, now):
@@ -210,8 +208,11 @@ def first_run_panel(board):
         for kind, name in IMPORT_ORDER
         if user.has_perm(f"server.import_{name.removeprefix('server_')}")
     ]
-    return {"title": "First run: import the catalog", "template": "admin_lists/dashboard/first_run.html",
-            "steps": steps}
+    return {
+        "title": "First run: import the catalog",
+        "template": "admin_lists/dashboard/first_run.html",
+        "steps": steps,
+    }
 
 
 def open_per_community_panel(board):
@@ -259,8 +260,10 @@ def stale_postings_panel(board):
     return {
         "title": "Stale postings",
         "template": "admin_lists/dashboard/stale.html",
-        "table": {"headers": ["Opportunity", "Project", "Community of practice", "Published", "Days open"],
-                  "rows": rows},
+        "table": {
+            "headers": ["Opportunity", "Project", "Community of practice", "Published", "Days open"],
+            "rows": rows,
+        },
         "empty": empty,
     }
 

@@ -14,7 +14,7 @@ from server.permissions import applications_managed_by, manages_project
 
 
 def format_wait(wait: timedelta | None) -> str:
-    """"3 d 4 h", "5 h", "under an hour"; "" for no wait."""
+    """ "3 d 4 h", "5 h", "under an hour"; "" for no wait."""
     if wait is None:
         return ""
     days, hours = wait.days, wait.seconds // 3600

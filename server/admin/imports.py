@@ -43,20 +43,47 @@ SAMPLES = {
     "skills": [["Python", "Engineering; Data Science; DevOps", ""]],
     "projects": [
         [
-            "Food Oasis", "food-oasis", "active", "https://foodoasis.la", "https://github.com/hackforla/food-oasis",
-            "#food-oasis", "America/Los_Angeles", "pm@example.org", "Tue 18:00-19:00 (All team); Sat 10:00-11:00",
+            "Food Oasis",
+            "food-oasis",
+            "active",
+            "https://foodoasis.la",
+            "https://github.com/hackforla/food-oasis",
+            "#food-oasis",
+            "America/Los_Angeles",
+            "pm@example.org",
+            "Tue 18:00-19:00 (All team); Sat 10:00-11:00",
         ]
     ],
     "opportunities": [
         [
-            "", "Food Oasis", "Data Analyst", "Data Science", "Data Analyst", "draft", "intermediate", "6", "remote",
-            "1", "Python:3; SQL:3", "Tableau:2", "Help us understand food access in LA.", "2030-12-31",
+            "",
+            "Food Oasis",
+            "Data Analyst",
+            "Data Science",
+            "Data Analyst",
+            "draft",
+            "intermediate",
+            "6",
+            "remote",
+            "1",
+            "Python:3; SQL:3",
+            "Tableau:2",
+            "Help us understand food access in LA.",
+            "2030-12-31",
         ]
     ],
     "volunteers": [
         [
-            "ana@example.org", "Ana Silva", "Data Science", "Data Analyst; Data Engineer", "intermediate", "8",
-            "America/Los_Angeles", "Mon 18:00-20:00; Wed 09:00-12:30", "Python:4; SQL:3", "active",
+            "ana@example.org",
+            "Ana Silva",
+            "Data Science",
+            "Data Analyst; Data Engineer",
+            "intermediate",
+            "8",
+            "America/Los_Angeles",
+            "Mon 18:00-20:00; Wed 09:00-12:30",
+            "Python:4; SQL:3",
+            "active",
         ]
     ],
     "applications": [["00000000-0000-0000-0000-000000000000", "ana@example.org", "new", "I would love to help."]],

@@ -96,8 +96,12 @@ class OpportunityActionsMixin(StatusActionsMixin):
         self.duplicate(request, queryset)
 
     @confirmed_row_action(
-        name="duplicate", description="Duplicate", confirmation=DUPLICATE, icon="content_copy",
-        permissions=("duplicate",), follow_next=False,
+        name="duplicate",
+        description="Duplicate",
+        confirmation=DUPLICATE,
+        icon="content_copy",
+        permissions=("duplicate",),
+        follow_next=False,
     )
     def duplicate_row(self, request, obj, form):
         copies = self.duplicate(request, [obj])
@@ -113,7 +117,6 @@ class OpportunityActionsMixin(StatusActionsMixin):
             if action_name in (f"{t.name}_row", f"{t.name}_submit"):
                 return services.can_transition(obj, t.to)
         return True
-
 
 
 for _transition in REACHABLE:

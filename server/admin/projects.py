@@ -87,9 +87,7 @@ class ProjectAdmin(HistoryAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                open_total=Count(
-                    "opportunities", filter=Opportunity.public_q("opportunities__"), distinct=True
-                ),
+                open_total=Count("opportunities", filter=Opportunity.public_q("opportunities__"), distinct=True),
                 meeting_total=Count("meeting_times", distinct=True),
             )
             .prefetch_related("managers")

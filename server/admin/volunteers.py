@@ -137,9 +137,7 @@ class VolunteerAdmin(TopOpportunitiesMixin, HistoryAdmin):
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if "weekly_availability" in form.fields:
-            services.volunteer_set_availability(
-                volunteer=form.instance, slots=form.cleaned_data["weekly_availability"]
-            )
+            services.volunteer_set_availability(volunteer=form.instance, slots=form.cleaned_data["weekly_availability"])
 
     @display(description="Weekly availability")
     def weekly_availability(self, obj):
@@ -164,4 +162,3 @@ class VolunteerAdmin(TopOpportunitiesMixin, HistoryAdmin):
     @display(description="Status", ordering="status", label={"active": "success", "inactive": ""})
     def status_label(self, obj):
         return obj.status, obj.get_status_display()
-

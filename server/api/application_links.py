@@ -38,9 +38,7 @@ class ApplicationLinkSerializer(serializers.Serializer):
 
 
 def _application(token: str) -> Application:
-    application = application_for_token(
-        token, queryset=Application.objects.select_related("opportunity__project")
-    )
+    application = application_for_token(token, queryset=Application.objects.select_related("opportunity__project"))
     if application is None:
         raise exceptions.NotFound(NOT_FOUND)
     return application

@@ -67,9 +67,7 @@ def _reached(statuses) -> Q:
 def funnel(applications, *, now: datetime) -> list[tuple[str, int]]:
     """[(stage, count)] for the applications received in the last 90 days, in one query."""
     recent = applications.filter(created_at__gte=now - timedelta(days=WINDOW_DAYS))
-    counts = {
-        label: Count("pk", filter=_reached(statuses)) if statuses else Count("pk") for label, statuses in STAGES
-    }
+    counts = {label: Count("pk", filter=_reached(statuses)) if statuses else Count("pk") for label, statuses in STAGES}
     counts.update({label: Count("pk", filter=Q(status=status)) for label, status in ENDINGS})
     totals = recent.order_by().aggregate(**counts)
     return [(label, totals[label]) for label, _ in [*STAGES, *ENDINGS]]

@@ -18,11 +18,12 @@ tells), the table is rebuilt from scratch.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import connections
 
-from server.matching import loading
+from server.matching import loading, triggers
 from server.matching.compact import OpportunityTable, VolunteerTable
 from server.models import MatchChange
 
@@ -57,6 +58,18 @@ def current(kind: str, *, using: str = "default") -> Snapshot:
             snapshot = _build(kind, using)
         _snapshots[key] = snapshot
         return snapshot
+
+
+@contextmanager
+def logged_in_bulk(model, *, rows: int, using: str = "default"):
+    """Around a bulk write of `rows` rows of `model` in a transaction: past what a refresh
+    follows one by one, the write is logged as one change of everything of its kind (every
+    process rebuilds, as it would have anyway) instead of a log row per row written."""
+    if rows > REBUILD_AFTER:
+        with triggers.logged_as_one_change(model, using=using):
+            yield
+    else:
+        yield
 
 
 def forget() -> None:
@@ -95,6 +108,8 @@ def _refresh(kind: str, snapshot: Snapshot, using: str) -> Snapshot | None:
         found = found[1:]
     if not found:
         return snapshot
+    if any(object_id == triggers.EVERYTHING for _, _, object_id in found):
+        return None
     changed = {loading.raw_key(object_id, using=using) for _, _, object_id in found}
     if len(found) > REBUILD_AFTER or len(changed | snapshot.overlay.keys()) > REBUILD_AFTER:
         return None

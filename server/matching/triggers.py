@@ -6,7 +6,16 @@ Installed by migration 0006_matching_change_log and again after every `migrate`
 (server.apps: post_migrate), because SQLite drops a table's triggers when a later migration
 rebuilds the table. Statement-level on PostgreSQL (one log insert per statement, not per
 row), row-level on SQLite (which has no other kind).
+
+A bulk writer (the CSV import, seed_demo) touching more candidates than a refresh would
+follow one by one wraps its write in `logged_as_one_change`: the triggers of that kind stay
+silent for its transaction and one EVERYTHING row is logged instead (every process then
+rebuilds its table, as it would have anyway). Per-row logging had doubled a large import.
 """
+
+from contextlib import contextmanager
+
+from django.db import connections
 
 # Triggers that log every change of a ranking's input (server.matching.changes): table, the
 # column naming the candidate, and the candidate's kind ("v" volunteer, "o" opportunity).
@@ -28,10 +37,16 @@ WATCHED = [
 ]
 LOG = "server_matchchange"
 LOCK = 7261535  # pg_advisory_xact_lock key: ids in commit order
+EVERYTHING = "*"  # a log row's object_id meaning "any candidate of this kind may have changed"
+PAUSED = "ctj.match_log_paused"  # PostgreSQL: the kind whose triggers skip this transaction
+KIND_OF_TABLE = {table: kind for table, _, kind in WATCHED}
 
 POSTGRES_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION ctj_match_log() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    IF current_setting('{PAUSED}', true) = TG_ARGV[0] THEN
+        RETURN NULL;
+    END IF;
     PERFORM pg_advisory_xact_lock({LOCK});
     IF TG_OP = 'INSERT' THEN
         EXECUTE format('INSERT INTO {LOG} (kind, object_id, token) SELECT DISTINCT %L, (%I)::text, '
@@ -122,3 +137,42 @@ def _uninstall(cursor, vendor) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS ctj_match_{table}_{event.lower()}")
     if vendor == "postgresql":
         cursor.execute("DROP FUNCTION IF EXISTS ctj_match_log()")
+
+
+@contextmanager
+def logged_as_one_change(model, *, using: str):
+    """Inside the caller's transaction, write `model`'s rows (and its child rows, which share
+    its kind) with the change-log triggers of that kind silent, then log one EVERYTHING row.
+
+    SQLite has no per-session switch, so the kind's triggers are dropped and created again in
+    the transaction (DDL is transactional there, and the write lock keeps other writers out
+    meanwhile); PostgreSQL's trigger function skips the kind named in a transaction-local
+    setting. Either way a rollback leaves the triggers as they were.
+    """
+    kind = KIND_OF_TABLE.get(model._meta.db_table)
+    connection = connections[using]
+    if kind is None:
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("logged_as_one_change needs the caller's transaction")
+    tables = [(table, column) for table, column, watched in WATCHED if watched == kind]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config(%s, %s, true)", [PAUSED, kind])
+        else:
+            for table, _ in tables:
+                for event in EVENTS:
+                    cursor.execute(f"DROP TRIGGER IF EXISTS ctj_match_{table}_{event.lower()}")
+    yield
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT set_config(%s, '', true)", [PAUSED])
+            cursor.execute(f"SELECT pg_advisory_xact_lock({LOCK})")
+            random = "(random() * 1e15)::bigint"
+        else:
+            for table, column in tables:
+                for event in EVENTS:
+                    cursor.execute(_sqlite(table, column, kind, event))
+            random = "abs(random())"
+        cursor.execute(f"INSERT INTO {LOG} (kind, object_id, token) VALUES (%s, %s, {random})", [kind, EVERYTHING])

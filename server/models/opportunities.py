@@ -47,9 +47,7 @@ class Opportunity(models.Model):
     project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="opportunities")
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="opportunities")
     title = models.CharField(max_length=200, blank=True, help_text="Leave blank to use the role's title.")
-    body = models.TextField(
-        blank=True, max_length=BODY_MAX_LENGTH, validators=[MaxLengthValidator(BODY_MAX_LENGTH)]
-    )
+    body = models.TextField(blank=True, max_length=BODY_MAX_LENGTH, validators=[MaxLengthValidator(BODY_MAX_LENGTH)])
     experience_level = models.CharField(
         max_length=20, choices=ExperienceLevel.choices, default=ExperienceLevel.BEGINNER, db_index=True
     )

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from django.db import connections, router
 
+from server.matching.changes import logged_in_bulk
 from server.tabular.kinds import Kind
 
 BATCH = 2000
@@ -16,10 +17,18 @@ HISTORY_REASON = "CSV import"
 
 
 @contextmanager
-def bulk_write_settings(model):
-    """On SQLite, a page cache large enough for the indexes a big import touches (the default
-    2 MB makes it re-read pages it just wrote); restored afterwards."""
-    connection = connections[router.db_for_write(model)]
+def bulk_write_settings(model, *, rows: int):
+    """For a bulk write of `rows` rows of `model` (in the caller's transaction): the matching
+    change log told once rather than per row when the write is large, and on SQLite a page
+    cache large enough for the indexes a big import touches (the default 2 MB makes it re-read
+    pages it just wrote), restored afterwards."""
+    using = router.db_for_write(model)
+    with logged_in_bulk(model, rows=rows, using=using), _page_cache(connections[using]):
+        yield
+
+
+@contextmanager
+def _page_cache(connection):
     if connection.vendor != "sqlite":
         yield
         return
@@ -32,7 +41,6 @@ def bulk_write_settings(model):
     finally:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size = {previous}")
-
 
 
 def _chunks(items, size=BATCH):

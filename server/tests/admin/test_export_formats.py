@@ -50,5 +50,3 @@ def test_xlsx_exports_keep_numbers_and_dates_typed_on_a_sheet_named_after_the_ki
     )
     count = models.Opportunity.objects.count()
     assert f"new 0, updated 0, unchanged {count}, errors 0" in response.content.decode()
-
-

@@ -59,7 +59,11 @@ def test_a_large_file_previews_its_first_rows_and_the_job_imports_it(organizer_c
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:server_importjob_change", args=[job.pk])
     assert (job.status, job.kind, job.file_name, job.size, job.created_by) == (
-        "queued", "volunteers", "people.csv", len(data), organizer
+        "queued",
+        "volunteers",
+        "people.csv",
+        len(data),
+        organizer,
     )
     assert 'hx-trigger="every 500ms"' in job_page(organizer_client, job)  # the page polls while it waits
     assert not Volunteer.objects.exists()
@@ -129,8 +133,15 @@ def test_the_projects_preview_shows_main_columns_with_whole_values(organizer_cli
 
 @pytest.mark.parametrize("kind", list(SAMPLES))
 def test_every_kind_has_a_sample_file_with_its_exact_columns(organizer_client, kind):
-    model = {"communities": "communityofpractice", "roles": "role", "skills": "skill", "projects": "project",
-             "opportunities": "opportunity", "volunteers": "volunteer", "applications": "application"}[kind]
+    model = {
+        "communities": "communityofpractice",
+        "roles": "role",
+        "skills": "skill",
+        "projects": "project",
+        "opportunities": "opportunity",
+        "volunteers": "volunteer",
+        "applications": "application",
+    }[kind]
     import_page = organizer_client.get(reverse(f"admin:server_{model}_import")).content.decode()
     assert "communities → roles → skills → projects → opportunities → volunteers → applications" in import_page
     response = organizer_client.get(reverse(f"admin:server_{model}_import_sample"))
@@ -147,8 +158,11 @@ def test_the_sample_files_import_into_the_demo_catalog_in_order(demo_accounts):
 
 def test_project_managers_see_no_jobs_tasks_or_emails(pm_client, organizer, run_tasks):
     job = ImportJob.objects.create(kind="volunteers", file_name="x.csv", created_by=organizer)
-    for name in ["admin:server_importjob_changelist", "admin:django_tasks_database_dbtaskresult_changelist",
-                 "admin:server_outboundemail_changelist"]:
+    for name in [
+        "admin:server_importjob_changelist",
+        "admin:django_tasks_database_dbtaskresult_changelist",
+        "admin:server_outboundemail_changelist",
+    ]:
         assert pm_client.get(reverse(name)).status_code == 403, name
     assert pm_client.get(reverse("admin:server_importjob_progress", args=[job.pk])).status_code == 403
     assert pm_client.get(reverse("admin:server_importjob_errors", args=[job.pk])).status_code == 403
@@ -209,8 +223,10 @@ def test_a_job_runs_once_even_if_its_task_runs_twice(organizer, run_tasks):
     run_tasks()
     assert Volunteer.objects.count() == 2
     returns = sorted(result.return_value for result in DBTaskResult.objects.all())
-    assert returns == [f"import job {job.pk}: new 2, updated 0, unchanged 0, errors 0",
-                       f"import job {job.pk}: not queued, nothing to do"]
+    assert returns == [
+        f"import job {job.pk}: new 2, updated 0, unchanged 0, errors 0",
+        f"import job {job.pk}: not queued, nothing to do",
+    ]
 
 
 def test_the_dashboard_counts_failed_tasks_for_organizers_only(organizer_client, project_manager, run_tasks, settings):

@@ -161,8 +161,9 @@ def test_row_refusal_shows_the_service_message(organizer_client, world):
 
 def test_row_duplicate_opens_the_new_draft_titled_copy(pm_client, project_manager, world):
     response = row(pm_client, "duplicate", world["my_open"], next="/admin/server/opportunity/")
-    copy = Opportunity.objects.exclude(pk=world["my_open"].pk).get(project=world["my_open"].project,
-                                                                   title="Product designer (copy)")
+    copy = Opportunity.objects.exclude(pk=world["my_open"].pk).get(
+        project=world["my_open"].project, title="Product designer (copy)"
+    )
     assert response["Location"] == reverse("admin:server_opportunity_change", args=[copy.pk])
     assert copy.status == Status.DRAFT
     assert copy.created_by == project_manager

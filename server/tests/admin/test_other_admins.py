@@ -109,9 +109,7 @@ def test_bad_availability_is_a_form_error(organizer_client, world):
     }
     response = organizer_client.post(reverse("admin:server_volunteer_add"), data)
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors["weekly_availability"] == [
-        '"Mon 25:00-26:00" is not a time range'
-    ]
+    assert response.context["adminform"].form.errors["weekly_availability"] == ['"Mon 25:00-26:00" is not a time range']
     assert not Volunteer.objects.filter(email="bad@example.com").exists()
 
 
@@ -120,10 +118,18 @@ def test_a_label_is_refused_in_availability(organizer_client, world):
     response = organizer_client.get(reverse("admin:server_volunteer_change", args=[volunteer.pk]))
     form = response.context["adminform"].form
     assert form.initial["weekly_availability"] == ""
-    data = {**form.initial, "weekly_availability": "Mon 18:00-20:00 (Standup)", "roles": [],
-            "community_of_practice": "", "max_hours_per_week": "", "people_depot_id": "",
-            "skill_levels-TOTAL_FORMS": "0", "skill_levels-INITIAL_FORMS": "0",
-            "applications-TOTAL_FORMS": "0", "applications-INITIAL_FORMS": "0"}
+    data = {
+        **form.initial,
+        "weekly_availability": "Mon 18:00-20:00 (Standup)",
+        "roles": [],
+        "community_of_practice": "",
+        "max_hours_per_week": "",
+        "people_depot_id": "",
+        "skill_levels-TOTAL_FORMS": "0",
+        "skill_levels-INITIAL_FORMS": "0",
+        "applications-TOTAL_FORMS": "0",
+        "applications-INITIAL_FORMS": "0",
+    }
     response = organizer_client.post(reverse("admin:server_volunteer_change", args=[volunteer.pk]), data)
     assert response.status_code == 200
     assert "which only meeting times can have" in response.context["adminform"].form.errors["weekly_availability"][0]

@@ -156,8 +156,14 @@ def admin_project(client, **fields):
 
 
 def admin_volunteer(client, **fields):
-    data = {"name": "Parity", "email": "parity@example.org", "status": "active", "experience_level": "beginner",
-            "timezone": "America/Los_Angeles", **fields}
+    data = {
+        "name": "Parity",
+        "email": "parity@example.org",
+        "status": "active",
+        "experience_level": "beginner",
+        "timezone": "America/Los_Angeles",
+        **fields,
+    }
     for prefix in ("skill_levels", "applications"):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     response = client.post(reverse("admin:server_volunteer_add"), data)

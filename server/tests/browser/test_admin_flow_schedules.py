@@ -83,9 +83,7 @@ def test_project_manager_edits_their_projects_meeting_times(page):
     field.fill("Tue 18:00-19:30 (All team); Thu 17:00-18:00")
     page.locator("button[name=_continue]").click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
-    expect(page.locator("textarea[name=weekly_meetings]")).to_have_value(
-        "Tue 18:00-19:30 (All team); Thu 17:00-18:00"
-    )
+    expect(page.locator("textarea[name=weekly_meetings]")).to_have_value("Tue 18:00-19:30 (All team); Thu 17:00-18:00")
     snap(page, "admin_flow_meeting_times_saved")
     assert [str(m) for m in project.meeting_times.all()] == ["Tue 18:00-19:30 (All team)", "Thu 17:00-18:00"]
     # Another project's meeting times are shown to the PM, not editable.

@@ -203,8 +203,15 @@ def test_first_run_dashboard_on_an_empty_database(empty_page):
     expect(page.get_by_text("no posting has been open for more than 30 days", exact=False)).to_be_visible()
     steps = page.locator("[data-testid=first-run] li")
     expect(steps).to_have_text(
-        ["Import communities", "Import roles", "Import skills", "Import projects", "Import volunteers",
-         "Import opportunities", "Import applications"]
+        [
+            "Import communities",
+            "Import roles",
+            "Import skills",
+            "Import projects",
+            "Import volunteers",
+            "Import opportunities",
+            "Import applications",
+        ]
     )
     snap(page, "dashboard_first_run")
     steps.first.get_by_role("link").click()

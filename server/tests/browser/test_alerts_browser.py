@@ -73,7 +73,7 @@ def test_organizers_see_the_alerts_list_and_dashboard_card_project_managers_do_n
     expect(card.get_by_text("confirmed volunteer alert")).to_be_visible()
     expect(card.locator(".alert-value").first).to_have_text("1")
     snap(page, "alert-dashboard")
-    page.locator("a[href=\"/admin/server/alert/\"]").first.click()  # the sidebar item
+    page.locator('a[href="/admin/server/alert/"]').first.click()  # the sidebar item
     expect(page.get_by_text("ada@example.com")).to_be_visible()
     expect(page.get_by_text("grace@example.com")).to_be_visible()
     snap(page, "alert-admin-list")
@@ -81,5 +81,5 @@ def test_organizers_see_the_alerts_list_and_dashboard_card_project_managers_do_n
     page.context.clear_cookies()
     sign_in(page, "pm@example.org")
     expect(page.get_by_test_id("alert-figures")).to_have_count(0)
-    expect(page.locator("a[href^=\"/admin/server/alert/\"]")).to_have_count(0)
+    expect(page.locator('a[href^="/admin/server/alert/"]')).to_have_count(0)
     assert page.goto("/admin/server/alert/").status == 403

@@ -22,8 +22,20 @@ def big_file(tmp_path):
     writer = csv.writer(out)
     writer.writerow(COLUMNS["volunteers"])
     for n in range(ROWS):
-        writer.writerow([f"bulk{n}@example.org", f"Bulk {n}", "Engineering", "", "intermediate", n % 20 + 1,
-                         "America/Los_Angeles", "Mon 18:00-20:00; Sat 09:00-12:30", "Python:3", "active"])
+        writer.writerow(
+            [
+                f"bulk{n}@example.org",
+                f"Bulk {n}",
+                "Engineering",
+                "",
+                "intermediate",
+                n % 20 + 1,
+                "America/Los_Angeles",
+                "Mon 18:00-20:00; Sat 09:00-12:30",
+                "Python:3",
+                "active",
+            ]
+        )
     path = tmp_path / "volunteers-100k.csv"
     path.write_text(out.getvalue())
     return path

@@ -45,7 +45,8 @@ def test_the_row_confirmation_asks_for_a_note_and_emails_it(pm, application, run
     assert "Join our Tuesday call." in message.body
     history = application.history.first()
     assert (history.history_user.email, history.history_change_reason) == (
-        "manager@example.org", "Volunteer emailed with a note"
+        "manager@example.org",
+        "Volunteer emailed with a note",
     )
 
 

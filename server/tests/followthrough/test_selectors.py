@@ -51,7 +51,11 @@ def applications(project_manager):
     mine.project.managers.add(project_manager)
     theirs = OpenOpportunityFactory(project=ProjectFactory(name="VRMS"))
     C, INTERVIEW, ONBOARD, D, W = (
-        Status.CONTACTED, Status.INTERVIEWING, Status.ONBOARDED, Status.DECLINED, Status.WITHDRAWN
+        Status.CONTACTED,
+        Status.INTERVIEWING,
+        Status.ONBOARDED,
+        Status.DECLINED,
+        Status.WITHDRAWN,
     )
     made(mine, days_ago=10, steps=[(24, C)])
     made(mine, days_ago=5, steps=[(12, C), (30, INTERVIEW)])
@@ -113,7 +117,12 @@ def test_the_dashboard_shows_the_pms_figures(applications, pm_client):
     assert kpi(html, "median-hours") == "18.0"
     assert "Oldest waiting 120 d" in html
     assert kpi(html, "funnel").split(", ") == [
-        "Applied 7", "Contacted 4", "Interviewing 2", "Onboarded 1", "Declined 1", "Withdrawn 1"
+        "Applied 7",
+        "Contacted 4",
+        "Interviewing 2",
+        "Onboarded 1",
+        "Declined 1",
+        "Withdrawn 1",
     ]
 
 
@@ -134,8 +143,13 @@ def test_the_project_page_shows_its_figures_to_its_managers_only(applications, p
 
 @pytest.mark.parametrize(
     ("wait", "words"),
-    [(None, ""), (timedelta(minutes=5), "under an hour"), (timedelta(hours=5), "5 h"),
-     (timedelta(days=3), "3 d"), (timedelta(days=3, hours=4), "3 d 4 h")],
+    [
+        (None, ""),
+        (timedelta(minutes=5), "under an hour"),
+        (timedelta(hours=5), "5 h"),
+        (timedelta(days=3), "3 d"),
+        (timedelta(days=3, hours=4), "3 d 4 h"),
+    ],
 )
 def test_waits_in_words(wait, words):
     assert format_wait(wait) == words

@@ -33,8 +33,9 @@ def test_a_withdrawal_is_not_a_response(apply):
     assert (application.status, application.first_response_at) == (Status.WITHDRAWN, None)
 
 
-def test_a_status_change_queues_one_email_with_the_note(apply, project_manager, run_tasks,
-                                                        django_capture_on_commit_callbacks):
+def test_a_status_change_queues_one_email_with_the_note(
+    apply, project_manager, run_tasks, django_capture_on_commit_callbacks
+):
     application = apply()
     run_tasks()  # the confirmation and the managers' email
     mail.outbox.clear()
@@ -116,8 +117,7 @@ def test_a_status_changed_by_the_csv_import_is_a_first_response(apply, tmp_path)
     application = apply()
     path = tmp_path / "applications.csv"
     path.write_text(
-        "opportunity_id,volunteer_email,status,message\n"
-        f"{application.opportunity_id},ana@example.com,contacted,\n"
+        f"opportunity_id,volunteer_email,status,message\n{application.opportunity_id},ana@example.com,contacted,\n"
     )
     call_command("import_csv", "applications", str(path))
     application.refresh_from_db()
