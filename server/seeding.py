@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from server import services
 from server.groups import ensure_groups
 from server.importing import bulk_write_settings, import_file, insert_rows
 from server.models import (
@@ -254,8 +255,7 @@ def generate_opportunities(*, count: int, rng: random.Random, report: SeedReport
             positions=rng.choice([1, 1, 1, 2, 3]),
             status=status,
             expires_on=(now + timedelta(days=rng.randint(30, 180))).date() if rng.random() < 0.3 else None,
-            created_by=author,
-            updated_by=author,
+            **services.editor_stamp(by=author, new=True),
             published_at=published,
             filled_at=published + timedelta(days=rng.randint(3, 60)) if status == "filled" else None,
             closed_at=published + timedelta(days=rng.randint(10, 90)) if status == "closed" and published else None,

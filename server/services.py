@@ -111,14 +111,27 @@ def stamp_status_change(*, opportunity, to: str, now) -> None:
         opportunity.closed_at = now
 
 
+def editor_stamp(*, by, new: bool) -> dict:
+    """The author fields (attnames) a write by `by` sets: the last editor, and the creator too
+    when the row is new. The one rule for the admin, the API, the CSV import and seed_demo."""
+    user_id = by.pk if by is not None else None
+    return {"created_by_id": user_id, "updated_by_id": user_id} if new else {"updated_by_id": user_id}
+
+
+def stamp_editor(*, opportunity: Opportunity, by, new: bool = False) -> None:
+    """Apply editor_stamp to an instance (no save)."""
+    for attname, value in editor_stamp(by=by, new=new).items():
+        setattr(opportunity, attname, value)
+
+
 @transaction.atomic
 def opportunity_transition(*, opportunity: Opportunity, to: str, by=None) -> Opportunity:
     """Move an opportunity to status `to`, stamping published_at / filled_at / closed_at."""
     check_transition(title=opportunity.title, current=opportunity.status, to=to, expires_on=opportunity.expires_on)
     opportunity.status = to
     stamp_status_change(opportunity=opportunity, to=to, now=timezone.now())
-    if by is not None:
-        opportunity.updated_by = by
+    if by is not None:  # a system change (expiry) leaves the last editor as it was
+        stamp_editor(opportunity=opportunity, by=by)
     opportunity.save()
     if to == Status.OPEN:
         # Volunteer alerts listen (server.alerts.digests): this layer does not import them.
@@ -162,8 +175,7 @@ def opportunity_duplicate(*, opportunity: Opportunity, by=None) -> Opportunity:
         positions=opportunity.positions,
         expires_on=None,
         status=Status.DRAFT,
-        created_by=by,
-        updated_by=by,
+        **editor_stamp(by=by, new=True),
     )
     for requirement in opportunity.skill_requirements.all():
         requirement.pk = None
@@ -299,7 +311,7 @@ def opportunity_create(
     """A new opportunity, written as a draft and then moved to `status` by the usual transition,
     so publishing on creation stamps published_at (and checks expiry) like publishing later.
     Skills are (Skill, level) pairs."""
-    opportunity = Opportunity(**fields, status=Status.DRAFT, created_by=by, updated_by=by)
+    opportunity = Opportunity(**fields, status=Status.DRAFT, **editor_stamp(by=by, new=True))
     opportunity.save()
     return _save_with_skills(
         opportunity=opportunity,
@@ -318,7 +330,7 @@ def opportunity_update(
     through opportunity_transition. Nothing is written when any part is refused."""
     for name, value in fields.items():
         setattr(opportunity, name, value)
-    opportunity.updated_by = by
+    stamp_editor(opportunity=opportunity, by=by)
     opportunity.save()
     return _save_with_skills(
         opportunity=opportunity,

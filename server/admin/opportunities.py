@@ -9,6 +9,7 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeNumericFilt
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
+from server import services
 from server.admin.base import HistoryAdmin
 from server.admin.filters import (
     DayRangeFilter,
@@ -228,9 +229,7 @@ class OpportunityAdmin(OpportunityActionsMixin, TopVolunteersMixin, HistoryAdmin
         return manages_project(request.user, obj.project)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
+        services.stamp_editor(opportunity=obj, by=request.user, new=not change)
         super().save_model(request, obj, form, change)
 
     def _create_formsets(self, request, obj, change):

@@ -119,7 +119,7 @@ class OpportunitiesKind(Kind):
         row = super().build_row(state)
         if not row["title"]:
             row["title"] = Opportunity.default_title(row["title"], self.lookups.role_title(row["role_id"]))
-        row["created_by_id"] = row["updated_by_id"] = self.user.pk if self.user else None
+        row.update(services.editor_stamp(by=self.user, new=True))
         if row["status"] != Opportunity.Status.DRAFT:
             # An imported posting that is past draft was published at some point: now, as far as we know.
             opportunity = SimpleNamespace(published_at=self.now if row["status"] != Opportunity.Status.CLOSED else None)
@@ -130,7 +130,7 @@ class OpportunitiesKind(Kind):
 
     def before_update(self, instance, current, state, changed):
         fields = {"updated_by"}
-        instance.updated_by = self.user
+        services.stamp_editor(opportunity=instance, by=self.user)
         if "status" in changed:
             services.stamp_status_change(opportunity=instance, to=state["status"], now=self.now)
             fields |= {"published_at", "filled_at", "closed_at"}

@@ -211,7 +211,8 @@ STORED = (
 
 def stored(opportunity) -> tuple:
     skills = {(s.skill.name, s.level, s.kind) for s in opportunity.skill_requirements.all()}
-    return tuple(getattr(opportunity, name) for name in STORED), skills, opportunity.created_by_id
+    authors = (opportunity.created_by_id, opportunity.updated_by_id)
+    return tuple(getattr(opportunity, name) for name in STORED), skills, authors
 
 
 def test_the_same_good_values_store_the_same_row_through_every_door(organizer, organizer_client, api, world):
