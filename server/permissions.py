@@ -1,6 +1,7 @@
 """Who may see what: the public face of the project-scope rule (server/models/scope.py), so
 the admin, the API, the exports and the commands scope rows the same way."""
 
+from server.models import Application, MeetingTime, Opportunity, Project
 from server.models.scope import (  # noqa: F401  (re-exported: callers import them from here)
     ORGANIZERS,
     PROJECT_MANAGERS,
@@ -12,28 +13,20 @@ from server.models.scope import (  # noqa: F401  (re-exported: callers import th
 
 def projects_managed_by(user):
     """Projects whose rows the user may change: all for organizers, their own for PMs."""
-    from server.models import Project
-
     return scoped_to_managed(Project.objects.all(), user, project="")
 
 
 def opportunities_managed_by(user, queryset=None):
     """Opportunities the user may change (any status): all for organizers, their projects' for PMs."""
-    from server.models import Opportunity
-
     return scoped_to_managed(Opportunity.objects.all() if queryset is None else queryset, user, project="project")
 
 
 def applications_managed_by(user, queryset=None):
     """Applications the user may see: all for organizers, those to their projects for PMs."""
-    from server.models import Application
-
     queryset = Application.objects.all() if queryset is None else queryset
     return scoped_to_managed(queryset, user, project="opportunity__project")
 
 
 def meeting_times_managed_by(user, queryset=None):
-    from server.models import MeetingTime
-
     queryset = MeetingTime.objects.all() if queryset is None else queryset
     return scoped_to_managed(queryset, user, project="project")

@@ -12,7 +12,9 @@ from django.db import transaction
 from django.dispatch import Signal
 from django.utils import timezone
 
-from server.models import Application, Opportunity, Volunteer
+from server.followthrough import tasks as followthrough
+from server.followthrough.emails import VOLUNTEER_TOLD
+from server.models import Application, AvailabilitySlot, MeetingTime, Opportunity, OpportunitySkill, Volunteer
 
 Status = Opportunity.Status
 
@@ -209,8 +211,6 @@ def application_apply(
         defaults={"applicant_name": name, "message": message, "source": source},
     )
     if created:
-        from server.followthrough import tasks as followthrough
-
         followthrough.application_arrived(application=application, new_volunteer=volunteer_created)
     return application, created
 
@@ -242,9 +242,6 @@ def application_set_status(
         raise ServiceError(f'"{status}" is not an application status.')
     if application.status == status:
         return application
-    from server.followthrough import tasks as followthrough
-    from server.followthrough.emails import VOLUNTEER_TOLD
-
     application.status = status
     fields = ["status", "updated_at"]
     if stamp_first_response(application=application, to=status, now=timezone.now()):
@@ -273,8 +270,6 @@ def application_withdraw(*, application: Application) -> Application:
         return application
     if application.status == AppStatus.DECLINED:
         raise ServiceError("This application was declined, so there is nothing to withdraw.")
-    from server.followthrough import tasks as followthrough
-
     application.status = AppStatus.WITHDRAWN
     application._change_reason = "Withdrawn by the volunteer (application link)"
     application.save(update_fields=["status", "updated_at"])
@@ -287,8 +282,6 @@ def application_withdraw(*, application: Application) -> Application:
 
 def _save_with_skills(*, opportunity, status, required_skills, preferred_skills, by) -> Opportunity:
     """Replace the skills of each kind given ((Skill, level) pairs), then apply `status`."""
-    from server.models import OpportunitySkill
-
     given = {OpportunitySkill.Kind.REQUIRED: required_skills, OpportunitySkill.Kind.PREFERRED: preferred_skills}
     given = {kind: list(skills) for kind, skills in given.items() if skills is not None}
     if given:
@@ -347,8 +340,6 @@ def opportunity_update(
 @transaction.atomic
 def volunteer_set_availability(*, volunteer: Volunteer, slots) -> Volunteer:
     """Replace the volunteer's weekly availability with `slots` ((weekday, start, end) tuples)."""
-    from server.models import AvailabilitySlot
-
     volunteer.availability.all().delete()
     AvailabilitySlot.objects.bulk_create(
         AvailabilitySlot(volunteer=volunteer, weekday=weekday, start=start, end=end) for weekday, start, end in slots
@@ -359,8 +350,6 @@ def volunteer_set_availability(*, volunteer: Volunteer, slots) -> Volunteer:
 @transaction.atomic
 def project_set_meeting_times(*, project, slots):
     """Replace the project's weekly meeting times with `slots` ((weekday, start, end, label) tuples)."""
-    from server.models import MeetingTime
-
     project.meeting_times.all().delete()
     MeetingTime.objects.bulk_create(
         MeetingTime(project=project, weekday=weekday, start=start, end=end, label=label)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from server.followthrough import recipients
 from server.followthrough.tokens import application_token
+from server.matching import profile_for_volunteer, rank_opportunities
 from server.models import Application, Opportunity
 
 Status = Application.Status
@@ -110,8 +111,6 @@ def new_application(application: Application, *, new_volunteer: bool) -> Email |
 def other_matches(application: Application, *, limit: int = OTHER_MATCHES) -> list[Opportunity]:
     """Up to `limit` open opportunities that match the volunteer (the contract's ranking),
     leaving out every opportunity they already applied to."""
-    from server.matching import profile_for_volunteer, rank_opportunities
-
     volunteer = application.volunteer
     candidates = (
         Opportunity.objects.public()

@@ -17,6 +17,7 @@ from django_tasks import task
 
 from server.followthrough import emails
 from server.models import Application
+from server.tasks.mail import queue_email
 
 
 def _send(application_id: int, *, key: str, build) -> str:
@@ -28,8 +29,6 @@ def _send(application_id: int, *, key: str, build) -> str:
     email = build(application)
     if email is None:
         return f"{key}: nobody to tell"
-    from server.tasks.mail import queue_email
-
     queue_email(key=key, to=email.to, cc=email.cc, subject=email.subject, body=email.text, html=email.html)
     return f"{key}: queued for {len(email.to) + len(email.cc)} recipient(s)"
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from server.models import Opportunity
+from server.services import opportunity_close
 
 logger = logging.getLogger(__name__)
 EXPIRED = "expired"
@@ -45,8 +46,6 @@ def schedule_expiry(*, opportunity: Opportunity) -> None:
 
 @task()
 def expire_opportunity(*, opportunity_id: str, expires_on: str) -> str:
-    from server.services import opportunity_close
-
     day = datetime.date.fromisoformat(expires_on)
     with transaction.atomic():
         opportunity = Opportunity.objects.select_for_update().filter(pk=opportunity_id).first()
