@@ -21,11 +21,9 @@ from server.models.choices import (
     CSV_DEFAULT_PERMISSIONS,
     HOURS_MAX,
     HOURS_MIN,
-    SKILL_LEVEL_MAX,
-    SKILL_LEVEL_MIN,
     Weekday,
 )
-from server.models.fields import MinuteOfDayField
+from server.models.fields import MinuteOfDayField, skill_level_field, skill_level_in_range, slot_within_one_day
 from server.models.opportunities import Opportunity
 from server.models.validators import default_timezone, validate_timezone
 from server.schedule import Slot
@@ -93,18 +91,13 @@ class AlertSkill(models.Model):
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="skill_levels")
     # A skill deleted from the catalog leaves the alerts that named it (CASCADE on this row only).
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="+")
-    level = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(SKILL_LEVEL_MIN), MaxValueValidator(SKILL_LEVEL_MAX)]
-    )
+    level = skill_level_field()
 
     class Meta:
         ordering = ["skill__name"]
         constraints = [
             models.UniqueConstraint(fields=["alert", "skill"], name="alert_skill_unique"),
-            models.CheckConstraint(
-                condition=models.Q(level__gte=SKILL_LEVEL_MIN, level__lte=SKILL_LEVEL_MAX),
-                name="alert_skill_level_range",
-            ),
+            skill_level_in_range(name="alert_skill_level_range"),
         ]
         indexes = [models.Index(fields=["skill", "alert"], name="alert_skill_by_skill")]
 
@@ -124,10 +117,7 @@ class AlertSlot(models.Model):
     class Meta:
         ordering = ["weekday", "start", "end"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(start__gte=0, end__lte=1440, end__gt=models.F("start"), weekday__lte=6),
-                name="alert_slot_valid_range",
-            ),
+            slot_within_one_day(name="alert_slot_valid_range"),
         ]
 
     def __str__(self):

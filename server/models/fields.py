@@ -1,4 +1,6 @@
-"""Model and form fields for times of day stored as minutes since midnight.
+"""Model and form fields shared by several models: times of day stored as minutes since
+midnight, skill levels, and the constraints that go with them (one statement of each rule for
+the volunteer's, the opportunity's and the alert's skills, and for every weekly slot).
 
 Minutes rather than TimeField because a slot may end at 24:00, which no time type holds,
 and because overlap arithmetic works on integers.
@@ -9,7 +11,33 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from server.models.choices import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
 from server.schedule import MINUTES_PER_DAY, ScheduleError, format_time, parse_time
+
+SKILL_LEVEL_MESSAGE = f"Skill level must be between {SKILL_LEVEL_MIN} and {SKILL_LEVEL_MAX}."
+
+
+def skill_level_field() -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(SKILL_LEVEL_MIN), MaxValueValidator(SKILL_LEVEL_MAX)]
+    )
+
+
+def skill_level_in_range(*, name: str, message: str | None = None) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(level__gte=SKILL_LEVEL_MIN, level__lte=SKILL_LEVEL_MAX),
+        name=name,
+        violation_error_message=message,
+    )
+
+
+def slot_within_one_day(*, name: str, message: str | None = None) -> models.CheckConstraint:
+    """A weekly slot (weekday, start, end) ends after it starts, within one day."""
+    return models.CheckConstraint(
+        condition=models.Q(start__gte=0, end__lte=MINUTES_PER_DAY, end__gt=models.F("start"), weekday__lte=6),
+        name=name,
+        violation_error_message=message,
+    )
 
 
 class TimeOfDayFormField(forms.CharField):

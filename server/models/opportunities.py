@@ -11,10 +11,9 @@ from server.models.choices import (
     CSV_DEFAULT_PERMISSIONS,
     HOURS_MAX,
     HOURS_MIN,
-    SKILL_LEVEL_MAX,
-    SKILL_LEVEL_MIN,
     ExperienceLevel,
 )
+from server.models.fields import SKILL_LEVEL_MESSAGE, skill_level_field, skill_level_in_range
 from server.models.projects import Project
 from server.models.scope import scoped_to_managed
 from server.models.validators import BODY_MAX_LENGTH, POSITIONS_MAX
@@ -188,9 +187,7 @@ class OpportunitySkill(models.Model):
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="skill_requirements")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
-    level = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(SKILL_LEVEL_MIN), MaxValueValidator(SKILL_LEVEL_MAX)]
-    )
+    level = skill_level_field()
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.REQUIRED)
 
     class Meta:
@@ -201,11 +198,7 @@ class OpportunitySkill(models.Model):
                 name="opportunity_skill_unique",
                 violation_error_message="A skill can be listed once per opportunity (required or preferred).",
             ),
-            models.CheckConstraint(
-                condition=models.Q(level__gte=SKILL_LEVEL_MIN, level__lte=SKILL_LEVEL_MAX),
-                name="opportunity_skill_level_range",
-                violation_error_message=f"Skill level must be between {SKILL_LEVEL_MIN} and {SKILL_LEVEL_MAX}.",
-            ),
+            skill_level_in_range(name="opportunity_skill_level_range", message=SKILL_LEVEL_MESSAGE),
             models.CheckConstraint(
                 condition=models.Q(kind__in=["required", "preferred"]), name="opportunity_skill_kind_valid"
             ),

@@ -6,7 +6,7 @@ from simple_history.models import HistoricalRecords
 
 from server.models.catalog import default_slug
 from server.models.choices import CSV_DEFAULT_PERMISSIONS, Weekday
-from server.models.fields import MinuteOfDayField
+from server.models.fields import MinuteOfDayField, slot_within_one_day
 from server.models.validators import default_timezone, validate_no_semicolon, validate_timezone
 from server.schedule import ScheduleError, Slot, check_slot
 
@@ -69,10 +69,8 @@ class MeetingTime(models.Model):
     class Meta:
         ordering = ["project", "weekday", "start", "end"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(start__gte=0, end__lte=1440, end__gt=models.F("start"), weekday__lte=6),
-                name="meeting_time_valid_range",
-                violation_error_message="A meeting must end after it starts, within one day.",
+            slot_within_one_day(
+                name="meeting_time_valid_range", message="A meeting must end after it starts, within one day."
             ),
         ]
 

@@ -12,12 +12,16 @@ from server.models.choices import (
     CSV_DEFAULT_PERMISSIONS,
     HOURS_MAX,
     HOURS_MIN,
-    SKILL_LEVEL_MAX,
-    SKILL_LEVEL_MIN,
     ExperienceLevel,
     Weekday,
 )
-from server.models.fields import MinuteOfDayField
+from server.models.fields import (
+    SKILL_LEVEL_MESSAGE,
+    MinuteOfDayField,
+    skill_level_field,
+    skill_level_in_range,
+    slot_within_one_day,
+)
 from server.models.validators import default_timezone, validate_timezone
 from server.schedule import ScheduleError, Slot, check_slot
 
@@ -89,9 +93,7 @@ class Volunteer(models.Model):
 class VolunteerSkill(models.Model):
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="skill_levels")
     skill = models.ForeignKey(Skill, on_delete=models.PROTECT, related_name="+")
-    level = models.PositiveSmallIntegerField(
-        validators=[MinValueValidator(SKILL_LEVEL_MIN), MaxValueValidator(SKILL_LEVEL_MAX)]
-    )
+    level = skill_level_field()
 
     class Meta:
         ordering = ["skill__name"]
@@ -101,11 +103,7 @@ class VolunteerSkill(models.Model):
                 name="volunteer_skill_unique",
                 violation_error_message="This skill is already listed for the volunteer.",
             ),
-            models.CheckConstraint(
-                condition=models.Q(level__gte=SKILL_LEVEL_MIN, level__lte=SKILL_LEVEL_MAX),
-                name="volunteer_skill_level_range",
-                violation_error_message=f"Skill level must be between {SKILL_LEVEL_MIN} and {SKILL_LEVEL_MAX}.",
-            ),
+            skill_level_in_range(name="volunteer_skill_level_range", message=SKILL_LEVEL_MESSAGE),
         ]
 
     def __str__(self):
@@ -123,10 +121,9 @@ class AvailabilitySlot(models.Model):
     class Meta:
         ordering = ["weekday", "start", "end"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(start__gte=0, end__lte=1440, end__gt=models.F("start"), weekday__lte=6),
+            slot_within_one_day(
                 name="availability_valid_range",
-                violation_error_message="An availability slot must end after it starts, within one day.",
+                message="An availability slot must end after it starts, within one day.",
             ),
         ]
 
