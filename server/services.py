@@ -90,7 +90,7 @@ def check_transition(*, title: str, current: str | None, to: str, expires_on) ->
     creates: it may arrive in any status, as an exported file carries it, but entering `open`
     still obeys the expiry rule.
     """
-    if to not in Status.values:
+    if to not in ALLOWED_TRANSITIONS:  # its keys are every status (Status.values builds a list per call)
         raise ServiceError(f'"{to}" is not an opportunity status.')
     if current is not None:
         if to == current:

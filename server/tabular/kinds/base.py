@@ -27,6 +27,7 @@ class Kind:
     dependent: tuple[str, ...] = ()  # cleaned after the row's stored state is known
     unique: tuple[str, ...] = ()  # non-key columns unique across the table
     history = False
+    _defaults = None  # defaults() fills it on first use
 
     def __init__(self, *, lookups: Lookups, user=None, now=None):
         self.widgets = CELLS[self.name]
@@ -45,7 +46,23 @@ class Kind:
         raise NotImplementedError
 
     def defaults(self, values) -> dict:
-        return {}
+        """A new row's state before its cells are applied: the model's own defaults (read once per
+        file, a callable one such as the time-zone setting included), no child rows, and a new
+        key where the primary key is a column (opportunities' id)."""
+        if self._defaults is None:
+            self._defaults, self._new_key = {}, None
+            for column, attname in self.scalar.items():
+                model_field = self.model._meta.get_field(attname)
+                if model_field.primary_key:
+                    self._new_key = (column, model_field.default)
+                else:
+                    self._defaults[column] = model_field.get_default()
+            self._defaults.update((column, ()) for column in self.relations)
+        state = dict(self._defaults)
+        if self._new_key is not None:
+            column, new = self._new_key
+            state[column] = new()
+        return state
 
     def validate(self, state, current, values) -> list[tuple[str, str]]:
         """Rules across cells of the row (`values` holds only the cells given)."""

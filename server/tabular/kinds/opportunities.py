@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from types import SimpleNamespace
 
@@ -65,21 +64,6 @@ class OpportunitiesKind(Kind):
             state["preferred_skills"] = sorted_tuple(skills["preferred"])
             existing[state["id"]] = state
         return existing
-
-    def defaults(self, values):
-        return {
-            "id": uuid.uuid4(),
-            "title": "",
-            "status": Opportunity.Status.DRAFT,
-            "experience_level": Opportunity._meta.get_field("experience_level").default,
-            "min_hours_per_week": Opportunity._meta.get_field("min_hours_per_week").default,
-            "work_environment": Opportunity._meta.get_field("work_environment").default,
-            "positions": 1,
-            "body": "",
-            "expires_on": None,
-            "required_skills": (),
-            "preferred_skills": (),
-        }
 
     def validate(self, state, current, values):
         errors = []

@@ -54,18 +54,6 @@ class VolunteersKind(Kind):
             existing[state["email"].lower()] = state
         return existing
 
-    def defaults(self, values):
-        return {
-            "community_of_practice": None,
-            "roles": (),
-            "experience_level": Volunteer._meta.get_field("experience_level").default,
-            "max_hours_per_week": None,
-            "timezone": Volunteer._meta.get_field("timezone").get_default(),
-            "availability": (),
-            "skills": (),
-            "status": Volunteer.Status.ACTIVE,
-        }
-
     raw_create = True
 
     def relation_table(self, column):
@@ -127,9 +115,6 @@ class ApplicationsKind(Kind):
                 "pk", "opportunity_id", "volunteer_id", "status", "message"
             )
         }
-
-    def defaults(self, values):
-        return {"status": Application.Status.NEW, "message": ""}
 
     def before_update(self, instance, current, state, changed):
         # A status changed by the import answers the applicant like one changed in the admin.
