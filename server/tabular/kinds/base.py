@@ -19,8 +19,10 @@ class Kind:
     model = None
     label: str = "row"
     columns: tuple[str, ...] = ()
-    scalar: dict[str, str] = {}  # column → model attname, written as it is
     relations: tuple[str, ...] = ()  # columns written as child / many-to-many rows
+    not_stored: tuple[str, ...] = ()  # columns only read (opportunities' community, to find the role)
+    stored_as: dict[str, str] = {}  # column → model field, where the column has another name
+    scalar: dict[str, str] = {}  # column → model attname, written as it is (made from the above)
     required_new: tuple[str, ...] = ()
     key_columns: tuple[str, ...] = ()
     key_optional = False  # a blank key makes a new row (opportunities' id)
@@ -28,6 +30,16 @@ class Kind:
     unique: tuple[str, ...] = ()  # non-key columns unique across the table
     history = False
     _defaults = None  # defaults() fills it on first use
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is not None:
+            fields = cls.model._meta
+            cls.scalar = {
+                column: fields.get_field(cls.stored_as.get(column, column)).attname
+                for column in cls.columns
+                if column not in cls.relations and column not in cls.not_stored
+            }
 
     def __init__(self, *, lookups: Lookups, user=None, now=None):
         self.widgets = CELLS[self.name]

@@ -35,7 +35,6 @@ class NamedWithSlug(Named):
 class CommunitiesKind(NamedWithSlug):
     name, model, label = "communities", CommunityOfPractice, "community of practice"
     columns = COLUMNS["communities"]
-    scalar = {"name": "name", "slug": "slug", "description": "description"}
 
     def load_existing(self):
         return {
@@ -47,7 +46,6 @@ class CommunitiesKind(NamedWithSlug):
 class RolesKind(Kind):
     name, model, label = "roles", Role, "role"
     columns = COLUMNS["roles"]
-    scalar = {"title": "title", "community_of_practice": "community_of_practice_id", "description": "description"}
     required_new = key_columns = ("title", "community_of_practice")
 
     def key(self, values):
@@ -67,7 +65,6 @@ class RolesKind(Kind):
 class SkillsKind(Named):
     name, model, label = "skills", Skill, "skill"
     columns = COLUMNS["skills"]
-    scalar = {"name": "name", "description": "description"}
     relations = ("communities_of_practice",)
 
     def load_existing(self):
@@ -97,7 +94,6 @@ class SkillsKind(Named):
 class ProjectsKind(NamedWithSlug):
     name, model, label = "projects", Project, "project"
     columns = COLUMNS["projects"]
-    scalar = {c: c for c in ("name", "slug", "status", "website_url", "repository_url", "slack_channel", "timezone")}
     relations = ("managers", "meeting_times")
     history = True
 

@@ -15,20 +15,8 @@ from server.tabular.kinds.base import Kind, sorted_tuple
 class OpportunitiesKind(Kind):
     name, model, label = "opportunities", Opportunity, "opportunity"
     columns = COLUMNS["opportunities"]
-    scalar = {
-        "id": "id",
-        "project": "project_id",
-        "role": "role_id",
-        "title": "title",
-        "status": "status",
-        "experience_level": "experience_level",
-        "min_hours_per_week": "min_hours_per_week",
-        "work_environment": "work_environment",
-        "positions": "positions",
-        "body": "body",
-        "expires_on": "expires_on",
-    }
     relations = ("required_skills", "preferred_skills")
+    not_stored = ("community_of_practice",)
     required_new = ("project", "role")
     key_columns = ("id",)
     key_optional = True

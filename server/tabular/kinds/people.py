@@ -12,15 +12,6 @@ from server.widgets import split_list
 class VolunteersKind(Kind):
     name, model, label = "volunteers", Volunteer, "volunteer"
     columns = COLUMNS["volunteers"]
-    scalar = {
-        "email": "email",
-        "name": "name",
-        "community_of_practice": "community_of_practice_id",
-        "experience_level": "experience_level",
-        "max_hours_per_week": "max_hours_per_week",
-        "timezone": "timezone",
-        "status": "status",
-    }
     relations = ("roles", "availability", "skills")
     required_new = ("email", "name")
     key_columns = ("email",)
@@ -80,12 +71,7 @@ class VolunteersKind(Kind):
 class ApplicationsKind(Kind):
     name, model, label = "applications", Application, "application"
     columns = COLUMNS["applications"]
-    scalar = {
-        "opportunity_id": "opportunity_id",
-        "volunteer_email": "volunteer_id",
-        "status": "status",
-        "message": "message",
-    }
+    stored_as = {"volunteer_email": "volunteer"}
     required_new = key_columns = ("opportunity_id", "volunteer_email")
     history = True
 
