@@ -13,7 +13,7 @@ from server.models.choices import (
     HOURS_MIN,
     ExperienceLevel,
 )
-from server.models.fields import SKILL_LEVEL_MESSAGE, skill_level_field, skill_level_in_range
+from server.models.fields import SKILL_LEVEL_MESSAGE, hours_per_week_field, skill_level_field, skill_level_in_range
 from server.models.projects import Project
 from server.models.scope import scoped_to_managed
 from server.models.validators import BODY_MAX_LENGTH, POSITIONS_MAX
@@ -50,9 +50,7 @@ class Opportunity(models.Model):
     experience_level = models.CharField(
         max_length=20, choices=ExperienceLevel.choices, default=ExperienceLevel.BEGINNER, db_index=True
     )
-    min_hours_per_week = models.PositiveSmallIntegerField(
-        default=HOURS_MIN, validators=[MinValueValidator(HOURS_MIN), MaxValueValidator(HOURS_MAX)], db_index=True
-    )
+    min_hours_per_week = hours_per_week_field(default=HOURS_MIN, db_index=True)
     work_environment = models.CharField(
         max_length=20, choices=WorkEnvironment.choices, default=WorkEnvironment.REMOTE, db_index=True
     )
