@@ -4,12 +4,13 @@ Row scoping itself is decided in server.permissions; the classes here only apply
 API and the exports reuse the same rules.
 """
 
+from django import forms
 from django.contrib import messages
 from django.db import models
 from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
-from unfold.admin import ModelAdmin
+from unfold.admin import ModelAdmin, TabularInline
 from unfold.contrib.import_export.forms import ExportForm, ImportForm, SelectableFieldsExportForm
 from unfold.views import ChangeList
 from unfold.widgets import UnfoldAdminTextInputWidget
@@ -17,6 +18,7 @@ from unfold.widgets import UnfoldAdminTextInputWidget
 from server.admin.actions import ConfirmedActionsMixin
 from server.admin.imports import ImportJobMixin
 from server.models.fields import MinuteOfDayField
+from server.models.opportunities import skill_errors
 from server.models.validators import bound_messages
 from server.services import ServiceError
 from server.tabular.formats import FORMATS
@@ -149,3 +151,27 @@ class PageAnnotatingChangeList(ChangeList):
         if annotate_page is not None:
             self.result_list = list(self.result_list)
             annotate_page(request, self.result_list)
+
+
+class SkillListFormSet(TabularInline.formset):
+    """An inline of (skill, level) rows, refused in the model's words (skill_errors) when a skill
+    is listed twice: the same sentence as the API and the CSV import, where Django's own unique
+    check would say something else."""
+
+    def skill_items(self) -> list[tuple]:
+        return [
+            (form.cleaned_data["skill"].pk, form.cleaned_data["skill"].name)
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("skill")
+            and not form.cleaned_data.get("DELETE")
+        ]
+
+    def list_errors(self) -> list[str]:
+        return skill_errors(self.skill_items())
+
+    def clean(self):
+        errors = self.list_errors()
+        if errors:
+            raise forms.ValidationError(errors)
+        super().clean()

@@ -10,7 +10,7 @@ from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
 from server import services
-from server.admin.base import HistoryAdmin
+from server.admin.base import HistoryAdmin, SkillListFormSet
 from server.admin.filters import (
     DayRangeFilter,
     OpportunitySkillLevelFilter,
@@ -21,7 +21,7 @@ from server.admin.matching import TopVolunteersMixin
 from server.admin.opportunity_actions import OpportunityActionsMixin
 from server.admin.scoping import ManagedProjectInlineMixin
 from server.models import Application, Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
-from server.models.opportunities import skill_list_errors
+from server.models.opportunities import skill_errors
 from server.permissions import applications_managed_by, manages_project, projects_managed_by
 from server.resources import OpportunityResource
 
@@ -36,38 +36,20 @@ STATUS_COLOURS = {
 }
 
 
-class SkillRequirementFormSet(TabularInline.formset):
-    """Saves rows with the inline's kind and refuses a skill listed as both required and preferred."""
+class SkillRequirementFormSet(SkillListFormSet):
+    """Saves rows with the inline's kind; the preferred list also refuses a required skill."""
 
     kind = OpportunitySkill.Kind.REQUIRED
     siblings: list = []
 
-    def skill_items(self):
-        return [
-            (form.cleaned_data["skill"].pk, form.cleaned_data["skill"].name)
-            for form in self.forms
-            if getattr(form, "cleaned_data", None)
-            and form.cleaned_data.get("skill")
-            and not form.cleaned_data.get("DELETE")
-        ]
-
-    def clean(self):
-        # The model's skill-list rules and words (skill_list_errors), as in the API and the import.
-        field = "preferred_skills" if self.kind == OpportunitySkill.Kind.PREFERRED else "required_skills"
+    def list_errors(self) -> list[str]:
         required = []
         if self.kind == OpportunitySkill.Kind.PREFERRED:
             for sibling in self.siblings:
                 if sibling is not self and sibling.kind == OpportunitySkill.Kind.REQUIRED:
                     sibling.is_valid()
                     required = sibling.skill_items()
-        mine = self.skill_items()
-        errors = skill_list_errors(
-            required=required if field == "preferred_skills" else mine,
-            preferred=mine if field == "preferred_skills" else [],
-        ).get(field)
-        if errors:
-            raise forms.ValidationError(errors)
-        super().clean()
+        return skill_errors(self.skill_items(), elsewhere={key for key, _ in required})
 
     def save_new(self, form, commit=True):
         form.instance.kind = self.kind

@@ -8,7 +8,7 @@ from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
 from server import services
-from server.admin.base import HistoryAdmin
+from server.admin.base import HistoryAdmin, SkillListFormSet
 from server.admin.filters import (
     AppliedFilter,
     ScopedAutocompleteSelectMultipleFilter,
@@ -36,6 +36,7 @@ def availability_text(volunteer) -> str:
 
 class VolunteerSkillInline(TabularInline):
     model = VolunteerSkill
+    formset = SkillListFormSet
     fields = ["skill", "level"]
     autocomplete_fields = ["skill"]
     extra = 0
