@@ -14,15 +14,16 @@ from server.admin.base import HistoryAdmin, SkillListFormSet
 from server.admin.filters import (
     DayRangeFilter,
     OpportunitySkillLevelFilter,
+    PublicFilter,
     ScopedAutocompleteSelectFilter,
     ScopedRelatedDropdownFilter,
 )
 from server.admin.matching import TopVolunteersMixin
 from server.admin.opportunity_actions import OpportunityActionsMixin
-from server.admin.scoping import ManagedProjectInlineMixin
+from server.admin.scoping import ManagedProjectInlineMixin, ProjectRowMixin
 from server.models import Application, Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
 from server.models.opportunities import skill_errors
-from server.permissions import applications_managed_by, manages_project, projects_managed_by
+from server.permissions import applications_managed_by
 from server.resources import OpportunityResource
 
 Status = Opportunity.Status
@@ -117,7 +118,7 @@ class OpportunityApplicationInline(TabularInline):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(OpportunityActionsMixin, TopVolunteersMixin, HistoryAdmin):
+class OpportunityAdmin(ProjectRowMixin, OpportunityActionsMixin, TopVolunteersMixin, HistoryAdmin):
     resource_classes = [OpportunityResource]
     list_display = [
         "title",
@@ -133,6 +134,7 @@ class OpportunityAdmin(OpportunityActionsMixin, TopVolunteersMixin, HistoryAdmin
     list_select_related = ["project", "role__community_of_practice"]
     list_filter = [
         ("status", ChoicesDropdownFilter),
+        PublicFilter,
         OpportunitySkillLevelFilter,
         ("role__community_of_practice", ScopedRelatedDropdownFilter),
         ("project", ScopedAutocompleteSelectFilter),
@@ -201,14 +203,6 @@ class OpportunityAdmin(OpportunityActionsMixin, TopVolunteersMixin, HistoryAdmin
         )
         for row in rows:
             row.applications_total = counts.get(row.pk, 0)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "project":
-            kwargs["queryset"] = projects_managed_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def in_scope(self, request, obj):
-        return manages_project(request.user, obj.project)
 
     def save_model(self, request, obj, form, change):
         services.stamp_editor(opportunity=obj, by=request.user, new=not change)

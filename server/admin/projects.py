@@ -14,8 +14,9 @@ from server import services
 from server.admin.base import BaseAdmin, HistoryAdmin
 from server.admin.followthrough import project_response_card
 from server.admin.schedules import ScheduleFormMixin, WeeklyScheduleField, help_text, schedule_text
+from server.admin.scoping import ProjectRowMixin
 from server.models import MeetingTime, Opportunity, Project
-from server.permissions import can_see_all_projects, manages_project, meeting_times_managed_by, projects_managed_by
+from server.permissions import can_see_all_projects, manages_project, meeting_times_managed_by
 from server.resources import ProjectResource
 from server.schedule import format_slot
 
@@ -131,7 +132,7 @@ class ProjectAdmin(HistoryAdmin):
 
 
 @admin.register(MeetingTime)
-class MeetingTimeAdmin(BaseAdmin):
+class MeetingTimeAdmin(ProjectRowMixin, BaseAdmin):
     list_display = ["project", "meeting"]
     list_select_related = ["project"]
     list_filter = [("project", RelatedDropdownFilter), ("weekday", ChoicesDropdownFilter)]
@@ -140,14 +141,6 @@ class MeetingTimeAdmin(BaseAdmin):
 
     def get_queryset(self, request):
         return meeting_times_managed_by(request.user, super().get_queryset(request))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "project":
-            kwargs["queryset"] = projects_managed_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def in_scope(self, request, obj):
-        return manages_project(request.user, obj.project)
 
     @display(description="Meeting", ordering="weekday")
     def meeting(self, obj):

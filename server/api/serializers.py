@@ -13,8 +13,8 @@ from server.models import Application, CommunityOfPractice, Opportunity, Project
 from server.models.catalog import skill_key
 from server.models.choices import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
 from server.models.opportunities import OpportunitySkill, skill_errors, skill_list_errors
-from server.models.validators import bound_messages, timezone_error, value_bounds
-from server.schedule import DAY_ABBREVIATIONS, ScheduleError, is_valid_timezone, known_timezones, parse_schedule
+from server.models.validators import bound_messages, validate_timezone, value_bounds
+from server.schedule import DAY_ABBREVIATIONS, ScheduleError, known_timezones, parse_schedule
 
 # Caps on the lists a body may carry, checked before any item costs a query (issue 12: a
 # caller must not choose what a request costs). Far above what a person lists.
@@ -255,6 +255,7 @@ class MatchRequestSerializer(serializers.Serializer):
         Volunteer,
         "timezone",
         TimeZoneField,
+        validators=[validate_timezone],  # the model's rule and words
         required=False,
         help_text="IANA zone of `availability`; the organisation's zone by default.",
     )
@@ -272,11 +273,6 @@ class MatchRequestSerializer(serializers.Serializer):
         if unknown:
             raise serializers.ValidationError(f"No role has the id {', '.join(unknown)}.")
         return [found[pk] for pk in dict.fromkeys(value)]
-
-    def validate_timezone(self, value):
-        if not is_valid_timezone(value):
-            raise serializers.ValidationError(timezone_error(value))
-        return value
 
     def validate_availability(self, value):
         try:

@@ -128,9 +128,11 @@ class Opportunity(models.Model):
         return title or role_title
 
     @staticmethod
-    def is_past(expires_on) -> bool:
-        """Whether a posting with this expiry date has expired: the one statement of "expired"."""
-        return expires_on is not None and expires_on < timezone.localdate()
+    def is_past(expires_on, today=None) -> bool:
+        """Whether a posting with this expiry date has expired: the one statement of "expired"
+        (`today` for a caller that checks many rows against one date; the matching tables hold
+        the same rule as a column, compact.OpportunityTable.public)."""
+        return expires_on is not None and expires_on < (today or timezone.localdate())
 
     @property
     def community_of_practice(self):
