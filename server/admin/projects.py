@@ -10,10 +10,15 @@ from django.db.models import Count
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import display
 
-from server import services
 from server.admin.base import BaseAdmin, HistoryAdmin
 from server.admin.followthrough import project_response_card
-from server.admin.schedules import ScheduleFormMixin, WeeklyScheduleField, help_text, schedule_text
+from server.admin.schedules import (
+    ScheduleAdminMixin,
+    ScheduleFormMixin,
+    WeeklyScheduleField,
+    help_text,
+    schedule_display,
+)
 from server.admin.scoping import ProjectRowMixin
 from server.models import MeetingTime, Opportunity, Project
 from server.permissions import can_see_all_projects, manages_project, meeting_times_managed_by
@@ -49,7 +54,7 @@ class ProjectForm(ScheduleFormMixin, forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(HistoryAdmin):
+class ProjectAdmin(ScheduleAdminMixin, HistoryAdmin):
     resource_classes = [ProjectResource]
     list_display = ["name", "status_label", "timezone", "open_opportunities", "meeting_count", "managers_list"]
     list_filter = [("status", ChoicesDropdownFilter), ("managers", RelatedDropdownFilter)]
@@ -65,15 +70,7 @@ class ProjectAdmin(HistoryAdmin):
     ]
     form = ProjectForm
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if "weekly_meetings" in form.fields:
-            services.project_set_meeting_times(project=form.instance, slots=form.cleaned_data["weekly_meetings"])
-
-    @display(description="Meeting times")
-    def weekly_meetings(self, obj):
-        """What a reader (a project manager of another project) sees in place of the field."""
-        return schedule_text(meeting.slot for meeting in obj.meeting_times.all()) or "—"
+    weekly_meetings = schedule_display("meeting_times", "Meeting times")
 
     change_form_outer_after_template = "admin/server/project_response_figures.html"
 
