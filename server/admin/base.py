@@ -7,6 +7,7 @@ API and the exports reuse the same rules.
 from django import forms
 from django.contrib import messages
 from django.db import models
+from django.db.models import Count
 from django.http import Http404
 from import_export.admin import ImportExportModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
@@ -29,6 +30,7 @@ class BaseAdmin(ImportJobMixin, ConfirmedActionsMixin, ModelAdmin, ImportExportM
     (server.admin.actions), and a real 404 for rows out of scope."""
 
     resource_classes = []  # set on admins of models with a CSV kind (server/resources.py)
+    page_counts: dict[str, tuple] = {}  # row attribute → (model, key): counted per list page
     # Streaming, bounded import; BOM'd CSV and typed XLSX export (server/tabular/formats.py).
     import_formats = export_formats = FORMATS
     import_form_class = ImportForm
@@ -143,14 +145,29 @@ class HistoryAdmin(SimpleHistoryAdmin, BaseAdmin):
 
 
 class PageAnnotatingChangeList(ChangeList):
-    """Lets an admin add per-row figures for the shown page in one extra query (`annotate_page`)."""
+    """Counts the admin's `page_counts` for the shown page only: one query each, not a GROUP BY
+    over every row of a 100k-row table."""
 
     def get_results(self, request):
         super().get_results(request)
-        annotate_page = getattr(self.model_admin, "annotate_page", None)
-        if annotate_page is not None:
+        if self.model_admin.page_counts:
             self.result_list = list(self.result_list)
-            annotate_page(request, self.result_list)
+            count_per_row(self.result_list, self.model_admin.page_counts)
+
+
+def count_per_row(rows, counts: dict[str, tuple]) -> None:
+    """For each attribute → (model, key) of `counts`, set on every row how many `model` rows
+    point at it through `key`."""
+    pks = [row.pk for row in rows]
+    for attribute, (model, key) in counts.items():
+        found = dict(
+            model.objects.filter(**{f"{key}__in": pks})
+            .values_list(key)
+            .annotate(total=Count("pk"))
+            .values_list(key, "total")
+        )
+        for row in rows:
+            setattr(row, attribute, found.get(row.pk, 0))
 
 
 class SkillListFormSet(TabularInline.formset):
