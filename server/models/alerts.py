@@ -17,9 +17,7 @@ from django.db.models.functions import Lower
 from django.utils.timezone import now
 
 from server.models.catalog import CommunityOfPractice, Role, Skill
-from server.models.choices import (
-    CSV_DEFAULT_PERMISSIONS,
-)
+from server.models.choices import CSV_DEFAULT_PERMISSIONS
 from server.models.fields import (
     WeeklySlot,
     hours_per_week_field,

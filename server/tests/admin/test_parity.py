@@ -34,11 +34,15 @@ def api(organizer):
 # --- the three doors ---------------------------------------------------------------------------
 
 
-def csv_errors(kind, **cells) -> list[str]:
+def csv_import(kind, *, user=None, **cells):
+    """A one-row file of `kind` with these cells (the others blank), imported."""
     header = COLUMNS[kind]
     row = ",".join(_cell(cells.get(column, "")) for column in header)
-    report = import_file(kind=kind, data=",".join(header) + "\n" + row + "\n")
-    return [error.split(": ", 1)[1] for error in report.errors]
+    return import_file(kind=kind, user=user, data=",".join(header) + "\n" + row + "\n")
+
+
+def csv_errors(kind, **cells) -> list[str]:
+    return [error.split(": ", 1)[1] for error in csv_import(kind, **cells).errors]
 
 
 def _cell(value) -> str:
@@ -268,31 +272,18 @@ def stored(opportunity) -> tuple:
 
 def test_the_same_good_values_store_the_same_row_through_every_door(organizer, organizer_client, api, world):
     values = {"title": "Parity row", "positions": 1000, "body": "x" * 20_000, "expires_on": "2031-05-01"}
-    report = import_file(
-        kind="opportunities",
+    report = csv_import(
+        "opportunities",
         user=organizer,
-        data=",".join(COLUMNS["opportunities"])
-        + "\n"
-        + ",".join(
-            _cell(v)
-            for v in (
-                "",
-                world["mine"].name,
-                world["developer"].title,
-                "",
-                values["title"],
-                "draft",
-                "intermediate",
-                6,
-                "remote",
-                values["positions"],
-                "Python:4",
-                "Figma:2",
-                values["body"],
-                values["expires_on"],
-            )
-        )
-        + "\n",
+        project=world["mine"].name,
+        role=world["developer"].title,
+        status="draft",
+        experience_level="intermediate",
+        min_hours_per_week=6,
+        work_environment="remote",
+        required_skills="Python:4",
+        preferred_skills="Figma:2",
+        **values,
     )
     assert report.ok, report.errors
     data = opportunity_post(world, world["mine"], **values)
@@ -327,13 +318,7 @@ def project_row(project) -> tuple:
 def test_the_same_good_project_stores_the_same_row_through_the_csv_and_the_admin(organizer, organizer_client):
     cells = {"status": "active", "timezone": "Europe/London", "slack_channel": "#parity"}
     meetings = "Mon 18:00-19:30 (Standup); Thu 09:00-24:00"
-    header = COLUMNS["projects"]
-    row = {"name": "Parity CSV", "meeting_times": meetings, **cells}
-    report = import_file(
-        kind="projects",
-        user=organizer,
-        data=",".join(header) + "\n" + ",".join(_cell(row.get(column, "")) for column in header) + "\n",
-    )
+    report = csv_import("projects", user=organizer, name="Parity CSV", meeting_times=meetings, **cells)
     assert report.ok, report.errors
     response = organizer_client.post(
         reverse("admin:server_project_add"), {"name": "Parity admin", "weekly_meetings": meetings, **cells}
@@ -355,25 +340,15 @@ def volunteer_row(volunteer) -> tuple:
 def test_the_same_good_volunteer_stores_the_same_row_through_the_csv_and_the_admin(organizer, organizer_client, world):
     fields = {"experience_level": "advanced", "max_hours_per_week": 40, "timezone": "Asia/Tokyo"}
     availability = "Sat 10:00-12:00; Mon 18:00-24:00"
-    report = import_file(
-        kind="volunteers",
+    report = csv_import(
+        "volunteers",
         user=organizer,
-        data=",".join(COLUMNS["volunteers"])
-        + "\n"
-        + ",".join(
-            _cell(
-                {
-                    **fields,
-                    "email": "csv@example.org",
-                    "name": "Parity",
-                    "availability": availability,
-                    "skills": "Python:4; Figma:2",
-                    "status": "active",
-                }.get(column, "")
-            )
-            for column in COLUMNS["volunteers"]
-        )
-        + "\n",
+        email="csv@example.org",
+        name="Parity",
+        availability=availability,
+        skills="Python:4; Figma:2",
+        status="active",
+        **fields,
     )
     assert report.ok, report.errors
     data = volunteer_post(
