@@ -135,7 +135,7 @@ def naive_rank_volunteers(opportunity, queryset, limit=10):
     need = matching.need_for(opportunity, reference)
     found = []
     for volunteer in queryset.filter(status="active"):
-        profile = matching.profile_for_volunteer(volunteer)  # three queries per volunteer
+        profile = matching.saved_profile(volunteer)  # three queries per volunteer
         score, breakdown = matching.score(profile=profile, need=need, reference=reference)
         if matching.is_match(need=need, breakdown=breakdown):
             found.append(((-score, volunteer.name.casefold(), volunteer.name, volunteer.email), volunteer, score))
@@ -209,7 +209,7 @@ def main() -> None:  # noqa: C901 - a script reading top to bottom
         import baseline_matching
         from django.db import connection
 
-        from server.matching import Profile, changes, profile_for_volunteer, rank_opportunities, rank_volunteers
+        from server.matching import Profile, changes, rank_opportunities, rank_volunteers, saved_profile
         from server.models import Opportunity, Skill, Volunteer
 
         started = time.perf_counter()
@@ -225,7 +225,7 @@ def main() -> None:  # noqa: C901 - a script reading top to bottom
         opportunity = (
             Opportunity.objects.filter(skill_requirements__isnull=False).select_related("role").order_by("pk").first()
         )
-        saved = profile_for_volunteer(Volunteer.objects.order_by("email").first())
+        saved = saved_profile(Volunteer.objects.order_by("email").first())
         profile = Profile(
             community_of_practice_id=saved.community_of_practice_id,
             role_ids=saved.role_ids,

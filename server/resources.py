@@ -14,21 +14,12 @@ from __future__ import annotations
 
 from django.db.models import Prefetch
 from import_export import resources
+from import_export.declarative import ModelDeclarativeMetaclass
 from import_export.fields import Field
 from import_export.results import Error, Result, RowResult
 
-from server.csv_columns import COLUMNS
-from server.importing import import_file, run_import
-from server.models import (
-    Application,
-    CommunityOfPractice,
-    Opportunity,
-    OpportunitySkill,
-    Project,
-    Role,
-    Skill,
-    Volunteer,
-)
+from server.importing import KINDS, import_file, run_import
+from server.models import OpportunitySkill, VolunteerSkill
 from server.tabular.cells import CELLS
 from server.tabular.formats import RawFile
 from server.widgets import CellError, DateWidget, IntegerWidget, escape_formula
@@ -37,15 +28,38 @@ ADMIN_ERRORS_SHOWN = 200
 TYPED_WIDGETS = (IntegerWidget, DateWidget)
 
 
-def column(kind, name, attribute=None):
-    """The resource field of a CSV column: its cell format from server.tabular.cells."""
-    return Field(attribute=attribute or name, column_name=name, widget=CELLS[kind][name])
+class KindDeclarativeMetaclass(ModelDeclarativeMetaclass):
+    """Declares a resource's fields from its `kind`: one per contract column, in order, read
+    with the column's cell format (server.tabular.cells), on the kind's model and key
+    (server.tabular.kinds). A resource names only what export needs besides: the attribute a
+    column reads where it is not the column's name (`attributes`), and `optimise`."""
+
+    def __new__(cls, name, bases, attrs):
+        kind = attrs.get("kind")
+        if kind:
+            handler, attributes = KINDS[kind], attrs.get("attributes", {})
+            for column in handler.columns:
+                attrs[column] = Field(
+                    attribute=attributes.get(column, column), column_name=column, widget=CELLS[kind][column]
+                )
+            attrs["Meta"] = type(
+                "Meta",
+                (),
+                {
+                    "model": handler.model,
+                    "fields": handler.columns,
+                    "export_order": handler.columns,
+                    "import_id_fields": handler.key_columns,
+                },
+            )
+        return super().__new__(cls, name, bases, attrs)
 
 
-class CSVResource(resources.ModelResource):
+class CSVResource(resources.ModelResource, metaclass=KindDeclarativeMetaclass):
     """Base: the kind's name, formula escaping on export, import through server.importing."""
 
     kind: str = ""
+    attributes: dict[str, str] = {}  # column → the attribute it reads on export, where they differ
 
     def export_field(self, field, instance, **kwargs):
         if isinstance(field.widget, TYPED_WIDGETS):
@@ -118,26 +132,10 @@ def report_to_result(report) -> Result:
 
 class CommunityResource(CSVResource):
     kind = "communities"
-    name = column(kind, "name")
-    slug = column(kind, "slug")
-    description = column(kind, "description")
-
-    class Meta:
-        model = CommunityOfPractice
-        fields = export_order = COLUMNS["communities"]
-        import_id_fields = ("name",)
 
 
 class RoleResource(CSVResource):
     kind = "roles"
-    title = column(kind, "title")
-    community_of_practice = column(kind, "community_of_practice")
-    description = column(kind, "description")
-
-    class Meta:
-        model = Role
-        fields = export_order = COLUMNS["roles"]
-        import_id_fields = ("title", "community_of_practice")
 
     def optimise(self, queryset):
         return queryset.select_related("community_of_practice")
@@ -145,14 +143,6 @@ class RoleResource(CSVResource):
 
 class SkillResource(CSVResource):
     kind = "skills"
-    name = column(kind, "name")
-    communities_of_practice = column(kind, "communities_of_practice")
-    description = column(kind, "description")
-
-    class Meta:
-        model = Skill
-        fields = export_order = COLUMNS["skills"]
-        import_id_fields = ("name",)
 
     def optimise(self, queryset):
         return queryset.prefetch_related("communities_of_practice")
@@ -160,20 +150,6 @@ class SkillResource(CSVResource):
 
 class ProjectResource(CSVResource):
     kind = "projects"
-    name = column(kind, "name")
-    slug = column(kind, "slug")
-    status = column(kind, "status")
-    website_url = column(kind, "website_url")
-    repository_url = column(kind, "repository_url")
-    slack_channel = column(kind, "slack_channel")
-    timezone = column(kind, "timezone")
-    managers = column(kind, "managers")
-    meeting_times = column(kind, "meeting_times")
-
-    class Meta:
-        model = Project
-        fields = export_order = COLUMNS["projects"]
-        import_id_fields = ("name",)
 
     def optimise(self, queryset):
         return queryset.prefetch_related("managers", "meeting_times")
@@ -181,25 +157,11 @@ class ProjectResource(CSVResource):
 
 class OpportunityResource(CSVResource):
     kind = "opportunities"
-    id = column(kind, "id")
-    project = column(kind, "project")
-    role = column(kind, "role")
-    community_of_practice = column(kind, "community_of_practice", attribute="role__community_of_practice")
-    title = column(kind, "title")
-    status = column(kind, "status")
-    experience_level = column(kind, "experience_level")
-    min_hours_per_week = column(kind, "min_hours_per_week")
-    work_environment = column(kind, "work_environment")
-    positions = column(kind, "positions")
-    required_skills = column(kind, "required_skills", attribute="skill_requirements")
-    preferred_skills = column(kind, "preferred_skills", attribute="skill_requirements")
-    body = column(kind, "body")
-    expires_on = column(kind, "expires_on")
-
-    class Meta:
-        model = Opportunity
-        fields = export_order = COLUMNS["opportunities"]
-        import_id_fields = ("id",)
+    attributes = {
+        "community_of_practice": "role__community_of_practice",
+        "required_skills": "skill_requirements",
+        "preferred_skills": "skill_requirements",
+    }
 
     def optimise(self, queryset):
         return queryset.select_related("project", "role__community_of_practice").prefetch_related(
@@ -209,61 +171,24 @@ class OpportunityResource(CSVResource):
 
 class VolunteerResource(CSVResource):
     kind = "volunteers"
-    email = column(kind, "email")
-    name = column(kind, "name")
-    community_of_practice = column(kind, "community_of_practice")
-    roles = column(kind, "roles")
-    experience_level = column(kind, "experience_level")
-    max_hours_per_week = column(kind, "max_hours_per_week")
-    timezone = column(kind, "timezone")
-    availability = column(kind, "availability")
-    skills = column(kind, "skills", attribute="skill_levels")
-    status = column(kind, "status")
-
-    class Meta:
-        model = Volunteer
-        fields = export_order = COLUMNS["volunteers"]
-        import_id_fields = ("email",)
+    attributes = {"skills": "skill_levels"}
 
     def optimise(self, queryset):
         return queryset.select_related("community_of_practice").prefetch_related(
-            "roles", "availability", Prefetch("skill_levels", queryset=_volunteer_skills())
+            "roles", "availability", Prefetch("skill_levels", queryset=VolunteerSkill.objects.select_related("skill"))
         )
-
-
-def _volunteer_skills():
-    from server.models import VolunteerSkill
-
-    return VolunteerSkill.objects.select_related("skill")
 
 
 class ApplicationResource(CSVResource):
     kind = "applications"
-    opportunity_id = column(kind, "opportunity_id")
-    volunteer_email = column(kind, "volunteer_email", attribute="volunteer__email")
-    status = column(kind, "status")
-    message = column(kind, "message")
-
-    class Meta:
-        model = Application
-        fields = export_order = COLUMNS["applications"]
-        import_id_fields = ("opportunity_id", "volunteer_email")
+    attributes = {"volunteer_email": "volunteer__email"}
 
     def optimise(self, queryset):
         return queryset.select_related("volunteer")
 
 
-RESOURCES: dict[str, type[CSVResource]] = {
-    resource.kind: resource
-    for resource in (
-        CommunityResource,
-        RoleResource,
-        SkillResource,
-        ProjectResource,
-        OpportunityResource,
-        VolunteerResource,
-        ApplicationResource,
-    )
-}
+# Every kind has its resource, in the kinds' order (a KeyError here names a missing one).
+_DECLARED = {resource.kind: resource for resource in CSVResource.__subclasses__()}
+RESOURCES: dict[str, type[CSVResource]] = {kind: _DECLARED[kind] for kind in KINDS}
 # Import order for a whole data set: each kind refers only to kinds before it.
-KIND_ORDER = tuple(RESOURCES)
+KIND_ORDER = tuple(KINDS)

@@ -98,8 +98,7 @@ def parse_slot(text: str) -> Slot:
         end = parse_time(match.group("end"), allow_end_of_day=True)
     except ScheduleError:
         raise ScheduleError(f'"{text}" is not a time range') from None
-    check_slot(weekday, start, end)
-    return Slot(weekday, start, end, (match.group("label") or "").strip())
+    return Slot(weekday, start, end, (match.group("label") or "").strip())  # Slot checks itself (check_slot)
 
 
 def parse_schedule(text: str | None) -> list[Slot]:

@@ -247,7 +247,7 @@ def generate_opportunities(*, count: int, rng: random.Random, report: SeedReport
             id=pk,
             project=project,
             role=role,
-            title=role.title,
+            title=Opportunity.default_title("", role.title),  # untitled, as save() would title it
             body=BODY.format(project=project.name, role=role.title),
             experience_level=_weighted(rng, [("beginner", 4), ("intermediate", 4), ("advanced", 2)]),
             min_hours_per_week=rng.choice([2, 4, 5, 6, 8, 10, 12, 15]),

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from server.followthrough import tasks as followthrough
 from server.followthrough.emails import VOLUNTEER_TOLD
-from server.models import Application, AvailabilitySlot, MeetingTime, Opportunity, OpportunitySkill, Volunteer
+from server.models import Application, Opportunity, OpportunitySkill, Volunteer
 
 Status = Opportunity.Status
 
@@ -90,7 +90,7 @@ def check_transition(*, title: str, current: str | None, to: str, expires_on) ->
     creates: it may arrive in any status, as an exported file carries it, but entering `open`
     still obeys the expiry rule.
     """
-    if to not in Status.values:
+    if to not in ALLOWED_TRANSITIONS:  # its keys are every status (Status.values builds a list per call)
         raise ServiceError(f'"{to}" is not an opportunity status.')
     if current is not None:
         if to == current:
@@ -338,21 +338,13 @@ def opportunity_update(
 
 
 @transaction.atomic
-def volunteer_set_availability(*, volunteer: Volunteer, slots) -> Volunteer:
-    """Replace the volunteer's weekly availability with `slots` ((weekday, start, end) tuples)."""
-    volunteer.availability.all().delete()
-    AvailabilitySlot.objects.bulk_create(
-        AvailabilitySlot(volunteer=volunteer, weekday=weekday, start=start, end=end) for weekday, start, end in slots
+def set_weekly_slots(*, owner, related: str, slots) -> None:
+    """Replace `owner`'s weekly slots, its `related` set (a volunteer's "availability", a
+    project's "meeting_times"), with `slots`: (weekday, start, end) tuples, plus a label for
+    meeting times."""
+    manager = getattr(owner, related)
+    manager.all().delete()
+    names = ("weekday", "start", "end", "label")
+    manager.model.objects.bulk_create(
+        manager.model(**{manager.field.name: owner}, **dict(zip(names, slot, strict=False))) for slot in slots
     )
-    return volunteer
-
-
-@transaction.atomic
-def project_set_meeting_times(*, project, slots):
-    """Replace the project's weekly meeting times with `slots` ((weekday, start, end, label) tuples)."""
-    project.meeting_times.all().delete()
-    MeetingTime.objects.bulk_create(
-        MeetingTime(project=project, weekday=weekday, start=start, end=end, label=label)
-        for weekday, start, end, label in slots
-    )
-    return project

@@ -244,6 +244,9 @@ class ScheduleWidget(Widget):
         return format_schedule(sorted((item.slot for item in _items(value)), key=lambda s: (s.weekday, s.start)))
 
 
+_LEVEL = re.compile(r"\d{1,2}")  # five a row: compiled once, not looked up in re's cache each time
+
+
 class SkillLevelsWidget(Widget):
     """`Python:4; Django:3` → ((skill_id, 4), (skill_id, 3)). Unknown skills are errors, never created."""
 
@@ -254,7 +257,7 @@ class SkillLevelsWidget(Widget):
             if not colon or not name.strip():
                 raise CellError(f'"{item}" is not skill:level (e.g. "Python:4")')
             level_text = level_text.strip()
-            if not re.fullmatch(r"\d{1,2}", level_text) or not SKILL_LEVEL_MIN <= int(level_text) <= SKILL_LEVEL_MAX:
+            if not _LEVEL.fullmatch(level_text) or not SKILL_LEVEL_MIN <= int(level_text) <= SKILL_LEVEL_MAX:
                 raise CellError(f'"{item}" has a level that is not {SKILL_LEVEL_MIN}–{SKILL_LEVEL_MAX}')
             skill_id = lookups.skill(name.strip())
             if skill_id in levels:

@@ -101,6 +101,7 @@ class DigestInline(_ReadOnlyTab):
 @admin.register(Alert)
 class AlertAdmin(BaseAdmin):
     resource_classes = [AlertExportResource]
+    page_counts = {"digest_total": (Digest, "alert")}
     list_display = ["email", "frequency", "confirmed", "last_sent", "unsubscribed", "digest_count"]
     list_filter = [
         ("frequency", ChoicesDropdownFilter),
@@ -131,17 +132,6 @@ class AlertAdmin(BaseAdmin):
 
     def has_import_permission(self, request):
         return False  # an alert needs its owner's confirmation; it is never imported
-
-    def annotate_page(self, request, rows):
-        """Digests per row, counted for the shown page only."""
-        counts = dict(
-            Digest.objects.filter(alert__in=[row.pk for row in rows])
-            .values_list("alert")
-            .annotate(total=Count("pk"))
-            .values_list("alert", "total")
-        )
-        for row in rows:
-            row.digest_total = counts.get(row.pk, 0)
 
     @display(description="Confirmed", boolean=True, ordering="confirmed_at")
     def confirmed(self, obj):

@@ -89,7 +89,8 @@ def median_days_to_fill(opportunities, *, now) -> float | None:
 
 
 def open_for_long(opportunities, *, now):
-    return opportunities.filter(status=Opportunity.Status.OPEN, published_at__lt=now - timedelta(days=STALE_AFTER_DAYS))
+    """Public (open and not expired: Opportunity.public_q) and published over 30 days ago."""
+    return opportunities.filter(Opportunity.public_q(), published_at__lt=now - timedelta(days=STALE_AFTER_DAYS))
 
 
 def stale_postings(opportunities, *, now):
@@ -104,7 +105,7 @@ def stale_postings(opportunities, *, now):
 
 def open_per_community(opportunities):
     rows = (
-        opportunities.filter(status=Opportunity.Status.OPEN)
+        opportunities.filter(Opportunity.public_q())
         .values("role__community_of_practice__name")
         .annotate(total=Count("pk"))
         .order_by("role__community_of_practice__name")
@@ -160,8 +161,8 @@ def open_opportunities_card(board):
     return {
         "title": "Open opportunities",
         "value": board.figures["open_opportunities"],
-        "footer": "Status open now",
-        "href": _list("opportunity", status__exact="open"),
+        "footer": "Open and not expired",
+        "href": _list("opportunity", public="yes"),
     }
 
 

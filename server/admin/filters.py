@@ -20,7 +20,7 @@ from unfold.contrib.filters.admin import (
 from unfold.contrib.filters.forms import AutocompleteDropdownForm
 from unfold.widgets import INPUT_CLASSES
 
-from server.models import OpportunitySkill, Skill, VolunteerSkill
+from server.models import Opportunity, OpportunitySkill, Skill, VolunteerSkill
 from server.models.choices import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
 from server.permissions import applications_managed_by, can_see_all_projects, projects_managed_by
 
@@ -247,6 +247,25 @@ class AppliedFilter(DropdownFilter):
 
     def queryset(self, request, queryset):
         return who_applied(request.user, queryset) if self.value() == "yes" else queryset
+
+
+class PublicFilter(DropdownFilter):
+    """Opportunities volunteers can see now (Opportunity.public_q: open and not expired), the
+    dashboard's "Open opportunities"; a posting can stay open past its date until the expiry
+    task closes it (an imported one is never scheduled)."""
+
+    title = "public"
+    parameter_name = "public"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "Public now (open, not expired)"), ("no", "Not public")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(Opportunity.public_q())
+        if self.value() == "no":
+            return queryset.exclude(Opportunity.public_q())
+        return queryset
 
 
 # --- what the list shows as filtered --------------------------------------------------------

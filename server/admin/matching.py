@@ -10,7 +10,7 @@ openings. Pairs with no skill in common are never listed (the ranking leaves the
 from django.urls import reverse
 from django.utils.html import format_html
 
-from server.matching import profile_for_volunteer, rank_opportunities, rank_volunteers
+from server.matching import rank_opportunities, rank_volunteers, saved_profile
 from server.models import Application, Opportunity
 from server.permissions import manages_project
 
@@ -108,7 +108,7 @@ class TopOpportunitiesMixin(TopMatchesMixin):
 
     def top_matches(self, request, obj):
         queryset = Opportunity.objects.managed_by(request.user).select_related("project")
-        matches = rank_opportunities(profile=profile_for_volunteer(obj), limit=TOP, queryset=queryset)
+        matches = rank_opportunities(profile=saved_profile(obj), limit=TOP, queryset=queryset)
         applied = {
             opportunity_id: (pk, status)
             for pk, opportunity_id, status in Application.objects.filter(

@@ -2,7 +2,6 @@
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
 from django.utils import timezone
 from unfold.admin import TabularInline
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeNumericFilter
@@ -10,19 +9,20 @@ from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
 from server import services
-from server.admin.base import HistoryAdmin
+from server.admin.base import HistoryAdmin, SkillListFormSet
 from server.admin.filters import (
     DayRangeFilter,
     OpportunitySkillLevelFilter,
+    PublicFilter,
     ScopedAutocompleteSelectFilter,
     ScopedRelatedDropdownFilter,
 )
 from server.admin.matching import TopVolunteersMixin
 from server.admin.opportunity_actions import OpportunityActionsMixin
-from server.admin.scoping import ManagedProjectInlineMixin
+from server.admin.scoping import ManagedProjectInlineMixin, ProjectRowMixin
 from server.models import Application, Opportunity, OpportunitySkill, PreferredSkill, RequiredSkill
-from server.models.opportunities import skill_list_errors
-from server.permissions import applications_managed_by, manages_project, projects_managed_by
+from server.models.opportunities import skill_errors
+from server.permissions import applications_managed_by
 from server.resources import OpportunityResource
 
 Status = Opportunity.Status
@@ -36,38 +36,20 @@ STATUS_COLOURS = {
 }
 
 
-class SkillRequirementFormSet(TabularInline.formset):
-    """Saves rows with the inline's kind and refuses a skill listed as both required and preferred."""
+class SkillRequirementFormSet(SkillListFormSet):
+    """Saves rows with the inline's kind; the preferred list also refuses a required skill."""
 
     kind = OpportunitySkill.Kind.REQUIRED
     siblings: list = []
 
-    def skill_items(self):
-        return [
-            (form.cleaned_data["skill"].pk, form.cleaned_data["skill"].name)
-            for form in self.forms
-            if getattr(form, "cleaned_data", None)
-            and form.cleaned_data.get("skill")
-            and not form.cleaned_data.get("DELETE")
-        ]
-
-    def clean(self):
-        # The model's skill-list rules and words (skill_list_errors), as in the API and the import.
-        field = "preferred_skills" if self.kind == OpportunitySkill.Kind.PREFERRED else "required_skills"
+    def list_errors(self) -> list[str]:
         required = []
         if self.kind == OpportunitySkill.Kind.PREFERRED:
             for sibling in self.siblings:
                 if sibling is not self and sibling.kind == OpportunitySkill.Kind.REQUIRED:
                     sibling.is_valid()
                     required = sibling.skill_items()
-        mine = self.skill_items()
-        errors = skill_list_errors(
-            required=required if field == "preferred_skills" else mine,
-            preferred=mine if field == "preferred_skills" else [],
-        ).get(field)
-        if errors:
-            raise forms.ValidationError(errors)
-        super().clean()
+        return skill_errors(self.skill_items(), elsewhere={key for key, _ in required})
 
     def save_new(self, form, commit=True):
         form.instance.kind = self.kind
@@ -135,8 +117,9 @@ class OpportunityApplicationInline(TabularInline):
 
 
 @admin.register(Opportunity)
-class OpportunityAdmin(OpportunityActionsMixin, TopVolunteersMixin, HistoryAdmin):
+class OpportunityAdmin(ProjectRowMixin, OpportunityActionsMixin, TopVolunteersMixin, HistoryAdmin):
     resource_classes = [OpportunityResource]
+    page_counts = {"applications_total": (Application, "opportunity")}
     list_display = [
         "title",
         "project",
@@ -151,6 +134,7 @@ class OpportunityAdmin(OpportunityActionsMixin, TopVolunteersMixin, HistoryAdmin
     list_select_related = ["project", "role__community_of_practice"]
     list_filter = [
         ("status", ChoicesDropdownFilter),
+        PublicFilter,
         OpportunitySkillLevelFilter,
         ("role__community_of_practice", ScopedRelatedDropdownFilter),
         ("project", ScopedAutocompleteSelectFilter),
@@ -208,25 +192,6 @@ class OpportunityAdmin(OpportunityActionsMixin, TopVolunteersMixin, HistoryAdmin
         return Opportunity.objects.managed_by(request.user).select_related(
             "project", "role__community_of_practice", "created_by", "updated_by"
         )
-
-    def annotate_page(self, request, rows):
-        """Applications per row, counted for the shown page only (one query, not a GROUP BY over 100k)."""
-        counts = dict(
-            Application.objects.filter(opportunity__in=[row.pk for row in rows])
-            .values_list("opportunity")
-            .annotate(total=Count("pk"))
-            .values_list("opportunity", "total")
-        )
-        for row in rows:
-            row.applications_total = counts.get(row.pk, 0)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "project":
-            kwargs["queryset"] = projects_managed_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def in_scope(self, request, obj):
-        return manages_project(request.user, obj.project)
 
     def save_model(self, request, obj, form, change):
         services.stamp_editor(opportunity=obj, by=request.user, new=not change)

@@ -10,12 +10,18 @@ from django.db.models import Count
 from unfold.contrib.filters.admin import ChoicesDropdownFilter, RelatedDropdownFilter
 from unfold.decorators import display
 
-from server import services
 from server.admin.base import BaseAdmin, HistoryAdmin
 from server.admin.followthrough import project_response_card
-from server.admin.schedules import ScheduleFormMixin, WeeklyScheduleField, help_text, schedule_text
+from server.admin.schedules import (
+    ScheduleAdminMixin,
+    ScheduleFormMixin,
+    WeeklyScheduleField,
+    help_text,
+    schedule_display,
+)
+from server.admin.scoping import ProjectRowMixin
 from server.models import MeetingTime, Opportunity, Project
-from server.permissions import can_see_all_projects, manages_project, meeting_times_managed_by, projects_managed_by
+from server.permissions import can_see_all_projects, manages_project, meeting_times_managed_by
 from server.resources import ProjectResource
 from server.schedule import format_slot
 
@@ -48,7 +54,7 @@ class ProjectForm(ScheduleFormMixin, forms.ModelForm):
 
 
 @admin.register(Project)
-class ProjectAdmin(HistoryAdmin):
+class ProjectAdmin(ScheduleAdminMixin, HistoryAdmin):
     resource_classes = [ProjectResource]
     list_display = ["name", "status_label", "timezone", "open_opportunities", "meeting_count", "managers_list"]
     list_filter = [("status", ChoicesDropdownFilter), ("managers", RelatedDropdownFilter)]
@@ -64,15 +70,7 @@ class ProjectAdmin(HistoryAdmin):
     ]
     form = ProjectForm
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if "weekly_meetings" in form.fields:
-            services.project_set_meeting_times(project=form.instance, slots=form.cleaned_data["weekly_meetings"])
-
-    @display(description="Meeting times")
-    def weekly_meetings(self, obj):
-        """What a reader (a project manager of another project) sees in place of the field."""
-        return schedule_text(meeting.slot for meeting in obj.meeting_times.all()) or "—"
+    weekly_meetings = schedule_display("meeting_times", "Meeting times")
 
     change_form_outer_after_template = "admin/server/project_response_figures.html"
 
@@ -131,7 +129,7 @@ class ProjectAdmin(HistoryAdmin):
 
 
 @admin.register(MeetingTime)
-class MeetingTimeAdmin(BaseAdmin):
+class MeetingTimeAdmin(ProjectRowMixin, BaseAdmin):
     list_display = ["project", "meeting"]
     list_select_related = ["project"]
     list_filter = [("project", RelatedDropdownFilter), ("weekday", ChoicesDropdownFilter)]
@@ -140,14 +138,6 @@ class MeetingTimeAdmin(BaseAdmin):
 
     def get_queryset(self, request):
         return meeting_times_managed_by(request.user, super().get_queryset(request))
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "project":
-            kwargs["queryset"] = projects_managed_by(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def in_scope(self, request, obj):
-        return manages_project(request.user, obj.project)
 
     @display(description="Meeting", ordering="weekday")
     def meeting(self, obj):

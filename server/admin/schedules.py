@@ -7,8 +7,10 @@ underneath), so the admin and the import accept and refuse the same text.
 """
 
 from django import forms
+from unfold.decorators import display
 from unfold.widgets import UnfoldAdminTextareaWidget
 
+from server import services
 from server.schedule import format_schedule
 from server.widgets import CellError, ScheduleWidget
 
@@ -45,6 +47,11 @@ def help_text(*, whose: str, example: str) -> str:
     )
 
 
+def stored_schedule(owner, related: str) -> str:
+    """`owner`'s stored week (its `related` slots) as the field shows it."""
+    return schedule_text(item.slot for item in getattr(owner, related).all())
+
+
 class ScheduleFormMixin:
     """For a ModelForm with one week field: shows `schedule_related`'s stored slots in `schedule_field`."""
 
@@ -54,5 +61,27 @@ class ScheduleFormMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk and self.schedule_field in self.fields:
-            stored = getattr(self.instance, self.schedule_related).all()
-            self.initial[self.schedule_field] = schedule_text(item.slot for item in stored)
+            self.initial[self.schedule_field] = stored_schedule(self.instance, self.schedule_related)
+
+
+class ScheduleAdminMixin:
+    """For the admin whose form is a ScheduleFormMixin: the week is saved through
+    services.set_weekly_slots, and a reader who may not change the row (a project manager)
+    sees it as text in place of the field (`schedule_display`)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.schedule_field in form.fields:
+            services.set_weekly_slots(
+                owner=form.instance, related=form.schedule_related, slots=form.cleaned_data[form.schedule_field]
+            )
+
+
+def schedule_display(related: str, description: str):
+    """The read-only stand-in for a week field, named after it in the admin class."""
+
+    @display(description=description)
+    def show(self, obj):
+        return stored_schedule(obj, related) or "—"
+
+    return show

@@ -1,7 +1,21 @@
-"""Inline scoping: the rows of an inline are editable only by someone who manages the parent's
-project (server.permissions.manages_project). One mixin for the skill and meeting-time inlines."""
+"""Project scoping in the admin (server.permissions.manages_project): the rows of an inline are
+editable only by someone who manages the parent's project (the skill inlines), and a row that
+belongs to a project (an opportunity, a meeting time) is in scope only for its managers."""
 
-from server.permissions import manages_project
+from server.permissions import manages_project, projects_managed_by
+
+
+class ProjectRowMixin:
+    """For the admin of a model with a `project`: a row is in scope when the user manages its
+    project, and the project picker offers only those projects."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "project":
+            kwargs["queryset"] = projects_managed_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def in_scope(self, request, obj):
+        return manages_project(request.user, obj.project)
 
 
 class ManagedProjectInlineMixin:

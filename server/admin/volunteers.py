@@ -7,8 +7,7 @@ from unfold.contrib.filters.admin import ChoicesDropdownFilter, RangeNumericFilt
 from unfold.decorators import display
 from unfold.paginator import InfinitePaginator
 
-from server import services
-from server.admin.base import HistoryAdmin
+from server.admin.base import HistoryAdmin, SkillListFormSet
 from server.admin.filters import (
     AppliedFilter,
     ScopedAutocompleteSelectMultipleFilter,
@@ -16,7 +15,14 @@ from server.admin.filters import (
     VolunteerSkillLevelFilter,
 )
 from server.admin.matching import TopOpportunitiesMixin
-from server.admin.schedules import ScheduleFormMixin, WeeklyScheduleField, help_text, schedule_text
+from server.admin.schedules import (
+    ScheduleAdminMixin,
+    ScheduleFormMixin,
+    WeeklyScheduleField,
+    help_text,
+    schedule_display,
+    schedule_text,
+)
 from server.models import Application, Volunteer, VolunteerSkill
 from server.permissions import applications_managed_by
 from server.resources import VolunteerResource
@@ -36,6 +42,7 @@ def availability_text(volunteer) -> str:
 
 class VolunteerSkillInline(TabularInline):
     model = VolunteerSkill
+    formset = SkillListFormSet
     fields = ["skill", "level"]
     autocomplete_fields = ["skill"]
     extra = 0
@@ -87,7 +94,7 @@ class VolunteerApplicationInline(TabularInline):
 
 
 @admin.register(Volunteer)
-class VolunteerAdmin(TopOpportunitiesMixin, HistoryAdmin):
+class VolunteerAdmin(ScheduleAdminMixin, TopOpportunitiesMixin, HistoryAdmin):
     resource_classes = [VolunteerResource]
     list_display = [
         "name",
@@ -134,15 +141,7 @@ class VolunteerAdmin(TopOpportunitiesMixin, HistoryAdmin):
     inlines = [VolunteerSkillInline, VolunteerApplicationInline]
     form = VolunteerForm
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        if "weekly_availability" in form.fields:
-            services.volunteer_set_availability(volunteer=form.instance, slots=form.cleaned_data["weekly_availability"])
-
-    @display(description="Weekly availability")
-    def weekly_availability(self, obj):
-        """What a reader (a project manager) sees in place of the field."""
-        return schedule_text(slot.slot for slot in obj.availability.all()) or "—"
+    weekly_availability = schedule_display("availability", "Weekly availability")
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)

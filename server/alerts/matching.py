@@ -29,20 +29,6 @@ def active_alerts():
     return Alert.objects.filter(confirmed_at__isnull=False, unsubscribed_at__isnull=True)
 
 
-def profile_of(alert: Alert) -> matching.Profile:
-    """One alert's answers as a matching Profile (two small queries)."""
-    return matching.Profile(
-        community_of_practice_id=alert.community_of_practice_id,
-        role_ids=frozenset(alert.roles.values_list("pk", flat=True)),
-        skills=dict(AlertSkill.objects.filter(alert=alert).values_list("skill_id", "level")),
-        max_hours_per_week=alert.max_hours_per_week,
-        timezone=alert.timezone,
-        availability=tuple(
-            Slot(*slot) for slot in AlertSlot.objects.filter(alert=alert).values_list("weekday", "start", "end")
-        ),
-    )
-
-
 def candidates_for(need: matching.Need):
     """Active alerts that can match `need`: those holding one of its skills, if it lists any."""
     candidates = active_alerts()
@@ -133,7 +119,7 @@ def alert_scores_one_by_one(opportunity: Opportunity) -> dict[int, float]:
 def explained(*, alert: Alert, opportunities: list[Opportunity]) -> list[tuple[Opportunity, float, dict[str, str]]]:
     """(opportunity, score, explanation in words) for each that still matches the alert."""
     reference = matching.reference_date()
-    profile = profile_of(alert)
+    profile = matching.saved_profile(alert)
     needs = [(opportunity, matching.need_for(opportunity, reference)) for opportunity in opportunities]
     needs = [(opportunity, need) for opportunity, need in needs if need is not None]
     names = matching.loading.names_for(

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from server.alerts.services import alert_subscribe
-from server.api.serializers import MatchRequestSerializer
+from server.api.serializers import MatchRequestSerializer, model_bounded
 from server.api.throttling import ApplicationRateThrottle
 from server.api.validation import RejectNulCharacters
 from server.models import Alert
@@ -23,8 +23,8 @@ class AlertRequestSerializer(MatchRequestSerializer):
     """The qualifier's answers (as POST /api/match/) plus where and how often to send."""
 
     limit = None  # not an alert's: a digest carries at most 10
-    email = serializers.EmailField(max_length=254)
-    name = serializers.CharField(max_length=150, required=False, allow_blank=True, default="")
+    email = model_bounded(Alert, "email", serializers.EmailField)
+    name = model_bounded(Alert, "name", required=False, allow_blank=True, default="")
     frequency = serializers.ChoiceField(choices=Alert.Frequency.choices, default=Alert.Frequency.WEEKLY)
     min_score = serializers.FloatField(min_value=0, max_value=100, default=MIN_SCORE_DEFAULT)
 

@@ -9,12 +9,12 @@ from rest_framework import serializers
 
 from server.api.selectors import attach_item_data, meeting_time_data
 from server.matching import Profile
-from server.models import Application, CommunityOfPractice, Opportunity, Project, Role, Skill
+from server.models import Application, CommunityOfPractice, Opportunity, Project, Role, Skill, Volunteer
 from server.models.catalog import skill_key
-from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
-from server.models.opportunities import OpportunitySkill, listed_twice, skill_list_errors
-from server.models.validators import bound_messages, timezone_error
-from server.schedule import DAY_ABBREVIATIONS, ScheduleError, is_valid_timezone, known_timezones, parse_schedule
+from server.models.choices import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
+from server.models.opportunities import OpportunitySkill, skill_errors, skill_list_errors
+from server.models.validators import bound_messages, validate_timezone, value_bounds
+from server.schedule import DAY_ABBREVIATIONS, ScheduleError, known_timezones, parse_schedule
 
 # Caps on the lists a body may carry, checked before any item costs a query (issue 12: a
 # caller must not choose what a request costs). Far above what a person lists.
@@ -30,6 +30,16 @@ class CappedListField(serializers.ListField):
         if self.max_length is not None and isinstance(data, list) and len(data) > self.max_length:
             self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
+
+
+def model_bounded(model, name: str, field_class=serializers.CharField, **kwargs):
+    """A plain serializer's field for `model`'s field `name`: its length or range, said in the
+    model's words (models.validators), as the admin and the CSV import say them."""
+    model_field = model._meta.get_field(name)
+    minimum, maximum = value_bounds(model_field)
+    bounds = {"max_length": model_field.max_length, "min_value": minimum, "max_value": maximum}
+    kwargs.update({key: value for key, value in bounds.items() if value is not None})
+    return field_class(error_messages=bound_messages(model_field), **kwargs)
 
 
 # --- small nested shapes --------------------------------------------------------------------
@@ -59,7 +69,7 @@ class RoleRefSerializer(serializers.ModelSerializer):
 class SkillLevelSerializer(serializers.Serializer):
     """A skill an opportunity asks for: `{"name": "Python", "level": 4}`."""
 
-    name = serializers.CharField(max_length=100)
+    name = model_bounded(Skill, "name")
     level = serializers.IntegerField(min_value=SKILL_LEVEL_MIN, max_value=SKILL_LEVEL_MAX)
 
     def to_representation(self, instance):
@@ -238,11 +248,16 @@ class MatchRequestSerializer(serializers.Serializer):
         max_length=MAX_SKILLS,
         help_text=f"The volunteer's skills with levels 1-5 (at most {MAX_SKILLS}); may be empty.",
     )
-    max_hours_per_week = serializers.IntegerField(
-        min_value=HOURS_MIN, max_value=HOURS_MAX, required=False, allow_null=True
+    max_hours_per_week = model_bounded(
+        Volunteer, "max_hours_per_week", serializers.IntegerField, required=False, allow_null=True
     )
-    timezone = TimeZoneField(
-        required=False, max_length=64, help_text="IANA zone of `availability`; the organisation's zone by default."
+    timezone = model_bounded(
+        Volunteer,
+        "timezone",
+        TimeZoneField,
+        validators=[validate_timezone],  # the model's rule and words
+        required=False,
+        help_text="IANA zone of `availability`; the organisation's zone by default.",
     )
     availability = serializers.CharField(
         required=False,
@@ -259,11 +274,6 @@ class MatchRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(f"No role has the id {', '.join(unknown)}.")
         return [found[pk] for pk in dict.fromkeys(value)]
 
-    def validate_timezone(self, value):
-        if not is_valid_timezone(value):
-            raise serializers.ValidationError(timezone_error(value))
-        return value
-
     def validate_availability(self, value):
         try:
             return tuple(parse_schedule(value))
@@ -271,11 +281,9 @@ class MatchRequestSerializer(serializers.Serializer):
             raise serializers.ValidationError(str(error)) from None
 
     def validate_skills(self, value):
-        seen = set()
-        for item in value:
-            if item["name"].pk in seen:
-                raise serializers.ValidationError(listed_twice(item["name"].name))
-            seen.add(item["name"].pk)
+        errors = skill_errors([(item["name"].pk, item["name"].name) for item in value])
+        if errors:
+            raise serializers.ValidationError(errors)
         return value
 
     def to_profile(self) -> Profile:
@@ -394,8 +402,8 @@ class ProjectSerializer(serializers.ModelSerializer):
 
 class ApplicationCreateSerializer(serializers.Serializer):
     opportunity = serializers.UUIDField(help_text="The id of an open opportunity.")
-    name = serializers.CharField(max_length=150)
-    email = serializers.EmailField(max_length=254)
+    name = model_bounded(Application, "applicant_name")
+    email = model_bounded(Volunteer, "email", serializers.EmailField)
     message = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
     def validate_opportunity(self, value):

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from server.followthrough import recipients
 from server.followthrough.tokens import application_token
-from server.matching import profile_for_volunteer, rank_opportunities
+from server.matching import rank_opportunities, saved_profile
 from server.models import Application, Opportunity
 
 Status = Application.Status
@@ -117,7 +117,7 @@ def other_matches(application: Application, *, limit: int = OTHER_MATCHES) -> li
         .exclude(pk__in=Application.objects.filter(volunteer=volunteer).values("opportunity"))
         .select_related("project")
     )
-    ranked = rank_opportunities(profile=profile_for_volunteer(volunteer), limit=limit, queryset=candidates)
+    ranked = rank_opportunities(profile=saved_profile(volunteer), limit=limit, queryset=candidates)
     return [match.opportunity for match in ranked]
 
 

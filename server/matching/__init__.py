@@ -11,7 +11,7 @@ Callers (admin, API, `manage.py match`, alerts) import from here.
 """
 
 from server.matching.explain import Names, explain
-from server.matching.loading import need_for, profile_for_volunteer
+from server.matching.loading import need_for, saved_profile
 from server.matching.ranking import OpportunityMatch, VolunteerMatch, rank_opportunities, rank_volunteers
 from server.matching.scoring import (
     WEIGHTS,
@@ -45,7 +45,7 @@ __all__ = [
     "interest_component",
     "is_match",
     "need_for",
-    "profile_for_volunteer",
+    "saved_profile",
     "rank_opportunities",
     "rank_volunteers",
     "reference_date",

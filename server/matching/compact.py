@@ -237,6 +237,8 @@ class OpportunityTable:
         self.own_start = np.searchsorted(owner[by_owner], np.arange(n + 1))
 
     def public(self, today: date) -> np.ndarray:
+        """Not expired on `today` (Opportunity.is_past, as a column; no date never expires): the
+        table holds open postings only, so this is Opportunity.public_q for all at once."""
         return self.expires >= today.toordinal()
 
     def skills_of(self, index: int) -> tuple[dict, dict]:

@@ -75,19 +75,20 @@ def as_datetime(raw) -> datetime | None:
 # --- one volunteer, one opportunity -------------------------------------------------------------
 
 
-def profile_for_volunteer(volunteer: Volunteer) -> Profile:
-    """A saved volunteer as a Profile (three small queries: skills, roles, availability)."""
+def saved_profile(saved) -> Profile:
+    """A saved volunteer or alert as a Profile: both keep the same answers under the same names
+    (community, roles, skill_levels, hours, time zone, availability). Three small queries."""
     return Profile(
-        community_of_practice_id=volunteer.community_of_practice_id,
-        role_ids=frozenset(volunteer.roles.values_list("pk", flat=True)),
-        skills=dict(VolunteerSkill.objects.filter(volunteer=volunteer).values_list("skill_id", "level")),
-        max_hours_per_week=volunteer.max_hours_per_week,
-        timezone=volunteer.timezone,
+        community_of_practice_id=saved.community_of_practice_id,
+        role_ids=frozenset(saved.roles.values_list("pk", flat=True)),
+        skills=dict(saved.skill_levels.values_list("skill_id", "level")),
+        max_hours_per_week=saved.max_hours_per_week,
+        timezone=saved.timezone,
         availability=tuple(
             Slot(weekday, start, end)
-            for weekday, start, end in AvailabilitySlot.objects.filter(volunteer=volunteer)
-            .order_by("weekday", "start", "end")
-            .values_list("weekday", "start", "end")
+            for weekday, start, end in saved.availability.order_by("weekday", "start", "end").values_list(
+                "weekday", "start", "end"
+            )
         ),
     )
 

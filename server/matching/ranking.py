@@ -176,9 +176,7 @@ def rank_opportunities(*, profile: Profile, limit: int = 20, queryset=None) -> l
     for raw, record in snapshot.overlay.items():
         if record is None or record.status != Opportunity.Status.OPEN:
             continue
-        if (record.expires_on is not None and record.expires_on < today) or (
-            allowed is not None and raw not in allowed
-        ):
+        if Opportunity.is_past(record.expires_on, today) or (allowed is not None and raw not in allowed):
             continue
         need = need_of(
             min_hours=record.min_hours,

@@ -17,16 +17,16 @@ from django.db.models.functions import Lower
 from django.utils.timezone import now
 
 from server.models.catalog import CommunityOfPractice, Role, Skill
-from server.models.choices import (
-    CSV_DEFAULT_PERMISSIONS,
-    HOURS_MAX,
-    HOURS_MIN,
-    Weekday,
+from server.models.choices import CSV_DEFAULT_PERMISSIONS
+from server.models.fields import (
+    WeeklySlot,
+    hours_per_week_field,
+    skill_level_field,
+    skill_level_in_range,
+    slot_within_one_day,
+    timezone_field,
 )
-from server.models.fields import MinuteOfDayField, skill_level_field, skill_level_in_range, slot_within_one_day
 from server.models.opportunities import Opportunity
-from server.models.validators import default_timezone, validate_timezone
-from server.schedule import Slot
 
 MIN_SCORE_DEFAULT = 60
 
@@ -42,10 +42,8 @@ class Alert(models.Model):
         CommunityOfPractice, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     roles = models.ManyToManyField(Role, blank=True, related_name="+", verbose_name="roles of interest")
-    max_hours_per_week = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(HOURS_MIN), MaxValueValidator(HOURS_MAX)]
-    )
-    timezone = models.CharField(max_length=64, default=default_timezone, validators=[validate_timezone])
+    max_hours_per_week = hours_per_week_field(null=True, blank=True)
+    timezone = timezone_field()
     frequency = models.CharField(max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY)
     min_score = models.FloatField(default=MIN_SCORE_DEFAULT, validators=[MinValueValidator(0), MaxValueValidator(100)])
     created_at = models.DateTimeField(default=now, editable=False)
@@ -105,23 +103,17 @@ class AlertSkill(models.Model):
         return f"{self.skill.name}:{self.level}"
 
 
-class AlertSlot(models.Model):
+class AlertSlot(WeeklySlot):
     """A weekly window of the alert's availability, in the alert's time zone (as AvailabilitySlot
     for volunteers, so matching reads both the same way)."""
 
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="availability")
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    start = MinuteOfDayField()
-    end = MinuteOfDayField(allow_end_of_day=True)
 
     class Meta:
         ordering = ["weekday", "start", "end"]
         constraints = [
             slot_within_one_day(name="alert_slot_valid_range"),
         ]
-
-    def __str__(self):
-        return str(Slot(self.weekday, self.start, self.end))
 
 
 class Digest(models.Model):

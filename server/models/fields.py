@@ -1,6 +1,7 @@
 """Model and form fields shared by several models: times of day stored as minutes since
-midnight, skill levels, and the constraints that go with them (one statement of each rule for
-the volunteer's, the opportunity's and the alert's skills, and for every weekly slot).
+midnight, skill levels, hours per week, time zones, the weekly slot (volunteers' availability,
+alerts' availability, projects' meeting times), and the constraints that go with them: one
+statement of each rule for every model that has one.
 
 Minutes rather than TimeField because a slot may end at 24:00, which no time type holds,
 and because overlap arithmetic works on integers.
@@ -11,8 +12,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from server.models.choices import SKILL_LEVEL_MAX, SKILL_LEVEL_MIN
-from server.schedule import MINUTES_PER_DAY, ScheduleError, format_time, parse_time
+from server.models.choices import HOURS_MAX, HOURS_MIN, SKILL_LEVEL_MAX, SKILL_LEVEL_MIN, Weekday
+from server.models.validators import default_timezone, validate_timezone
+from server.schedule import MINUTES_PER_DAY, ScheduleError, Slot, check_slot, format_time, parse_time
 
 SKILL_LEVEL_MESSAGE = f"Skill level must be between {SKILL_LEVEL_MIN} and {SKILL_LEVEL_MAX}."
 
@@ -21,6 +23,18 @@ def skill_level_field() -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         validators=[MinValueValidator(SKILL_LEVEL_MIN), MaxValueValidator(SKILL_LEVEL_MAX)]
     )
+
+
+def hours_per_week_field(**kwargs) -> models.PositiveSmallIntegerField:
+    """Hours a week (a volunteer's or an alert's most, an opportunity's least), HOURS_MIN–HOURS_MAX."""
+    return models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(HOURS_MIN), MaxValueValidator(HOURS_MAX)], **kwargs
+    )
+
+
+def timezone_field() -> models.CharField:
+    """An IANA time zone name, the organisation's by default (volunteers, alerts, projects)."""
+    return models.CharField(max_length=64, default=default_timezone, validators=[validate_timezone])
 
 
 def skill_level_in_range(*, name: str, message: str | None = None) -> models.CheckConstraint:
@@ -84,3 +98,31 @@ class MinuteOfDayField(models.PositiveSmallIntegerField):
         return super(models.PositiveSmallIntegerField, self).formfield(
             form_class=TimeOfDayFormField, allow_end_of_day=self.allow_end_of_day, **kwargs
         )
+
+
+class WeeklySlot(models.Model):
+    """A weekly window (weekday, start, end) in its owner's time zone: a volunteer's or an
+    alert's availability, a project's meeting. Its validity is schedule.check_slot's, in the
+    same words as the CSV cell and the API."""
+
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
+    start = MinuteOfDayField()
+    end = MinuteOfDayField(allow_end_of_day=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return str(self.slot)
+
+    @property
+    def slot(self) -> Slot:
+        return Slot(self.weekday, self.start, self.end)
+
+    def clean(self):
+        super().clean()
+        if None not in (self.weekday, self.start, self.end):
+            try:
+                check_slot(self.weekday, self.start, self.end)
+            except ScheduleError as error:
+                raise ValidationError({"end": str(error)}) from None

@@ -13,7 +13,7 @@ from server.models.choices import (
     HOURS_MIN,
     ExperienceLevel,
 )
-from server.models.fields import SKILL_LEVEL_MESSAGE, skill_level_field, skill_level_in_range
+from server.models.fields import SKILL_LEVEL_MESSAGE, hours_per_week_field, skill_level_field, skill_level_in_range
 from server.models.projects import Project
 from server.models.scope import scoped_to_managed
 from server.models.validators import BODY_MAX_LENGTH, POSITIONS_MAX
@@ -50,9 +50,7 @@ class Opportunity(models.Model):
     experience_level = models.CharField(
         max_length=20, choices=ExperienceLevel.choices, default=ExperienceLevel.BEGINNER, db_index=True
     )
-    min_hours_per_week = models.PositiveSmallIntegerField(
-        default=HOURS_MIN, validators=[MinValueValidator(HOURS_MIN), MaxValueValidator(HOURS_MAX)], db_index=True
-    )
+    min_hours_per_week = hours_per_week_field(default=HOURS_MIN, db_index=True)
     work_environment = models.CharField(
         max_length=20, choices=WorkEnvironment.choices, default=WorkEnvironment.REMOTE, db_index=True
     )
@@ -130,9 +128,11 @@ class Opportunity(models.Model):
         return title or role_title
 
     @staticmethod
-    def is_past(expires_on) -> bool:
-        """Whether a posting with this expiry date has expired: the one statement of "expired"."""
-        return expires_on is not None and expires_on < timezone.localdate()
+    def is_past(expires_on, today=None) -> bool:
+        """Whether a posting with this expiry date has expired: the one statement of "expired"
+        (`today` for a caller that checks many rows against one date; the matching tables hold
+        the same rule as a column, compact.OpportunityTable.public)."""
+        return expires_on is not None and expires_on < (today or timezone.localdate())
 
     @property
     def community_of_practice(self):
@@ -161,21 +161,30 @@ def listed_twice(name: str) -> str:
     return f'"{name}" is listed twice'
 
 
-def skill_list_errors(*, required, preferred) -> dict[str, list[str]]:
-    """The skill-list rules of an opportunity, for every door: a skill is listed once in a list,
-    and is either required or preferred, never both. `required` and `preferred` are (key, name)
-    pairs (any hashable key: a pk or a Skill). Returns {field: [messages]}, empty when fine."""
-    errors: dict[str, list[str]] = {}
-    seen: dict[str, set] = {}
-    for field, items in (("required_skills", required), ("preferred_skills", preferred)):
-        keys = seen[field] = set()
-        for key, name in items:
-            if key in keys:
-                errors.setdefault(field, []).append(listed_twice(name))
-            elif field == "preferred_skills" and key in seen["required_skills"]:
-                errors.setdefault(field, []).append(f'"{name}" is both required and preferred')
-            keys.add(key)
+def skill_errors(items, *, elsewhere=frozenset()) -> list[str]:
+    """The rules of one skill list, for every door (a volunteer's skills, an opportunity's
+    required or preferred ones, a match request's): each skill listed once, and none of those
+    in `elsewhere` (the required ones, for the preferred list). `items` are (key, name) pairs
+    (any hashable key: a pk or a Skill). Returns the messages, empty when fine."""
+    seen, errors = set(), []
+    for key, name in items:
+        if key in seen:
+            errors.append(listed_twice(name))
+        elif key in elsewhere:
+            errors.append(f'"{name}" is both required and preferred')
+        seen.add(key)
     return errors
+
+
+def skill_list_errors(*, required, preferred) -> dict[str, list[str]]:
+    """An opportunity's two lists (skill_errors of each; never both required and preferred).
+    Returns {field: [messages]}, empty when fine."""
+    required = list(required)
+    errors = {
+        "required_skills": skill_errors(required),
+        "preferred_skills": skill_errors(preferred, elsewhere={key for key, _ in required}),
+    }
+    return {field: messages for field, messages in errors.items() if messages}
 
 
 class OpportunitySkill(models.Model):

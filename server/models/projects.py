@@ -1,14 +1,13 @@
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.timezone import now
 from simple_history.models import HistoricalRecords
 
 from server.models.catalog import default_slug
-from server.models.choices import CSV_DEFAULT_PERMISSIONS, Weekday
-from server.models.fields import MinuteOfDayField, slot_within_one_day
-from server.models.validators import default_timezone, validate_no_semicolon, validate_timezone
-from server.schedule import ScheduleError, Slot, check_slot
+from server.models.choices import CSV_DEFAULT_PERMISSIONS
+from server.models.fields import WeeklySlot, slot_within_one_day, timezone_field
+from server.models.validators import validate_no_semicolon
+from server.schedule import Slot
 
 
 class Project(models.Model):
@@ -26,7 +25,7 @@ class Project(models.Model):
     repository_url = models.URLField(blank=True)
     # Often a link to the channel rather than its #name, so not a SlugField.
     slack_channel = models.CharField(max_length=200, blank=True)
-    timezone = models.CharField(max_length=64, default=default_timezone, validators=[validate_timezone])
+    timezone = timezone_field()
     managers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="managed_projects", blank=True, limit_choices_to={"is_staff": True}
     )
@@ -57,14 +56,11 @@ class Project(models.Model):
         super().save(*args, **kwargs)
 
 
-class MeetingTime(models.Model):
+class MeetingTime(WeeklySlot):
     """A weekly meeting, in the project's time zone."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="meeting_times")
     label = models.CharField(max_length=120, blank=True, validators=[validate_no_semicolon])
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    start = MinuteOfDayField()
-    end = MinuteOfDayField(allow_end_of_day=True)
 
     class Meta:
         ordering = ["project", "weekday", "start", "end"]
@@ -74,18 +70,6 @@ class MeetingTime(models.Model):
             ),
         ]
 
-    def __str__(self):
-        return str(self.slot)
-
     @property
     def slot(self) -> Slot:
         return Slot(self.weekday, self.start, self.end, self.label)
-
-    def clean(self):
-        # The schedule's own rule and words (schedule.check_slot), as in the CSV cell and the API.
-        super().clean()
-        if None not in (self.weekday, self.start, self.end):
-            try:
-                check_slot(self.weekday, self.start, self.end)
-            except ScheduleError as error:
-                raise ValidationError({"end": str(error)}) from None

@@ -61,12 +61,6 @@ def bound_messages(model_field) -> dict[str, str]:
     return messages
 
 
-def check_no_nul(value: str) -> None:
-    """NUL is never valid text, and PostgreSQL refuses to store it."""
-    if "\x00" in value:
-        raise ValidationError(NUL_MESSAGE, code="null_characters_not_allowed")
-
-
 def validate_timezone(value):
     if not is_valid_timezone(value):
         raise ValidationError(TIMEZONE_MESSAGE, code="invalid", params={"value": value})

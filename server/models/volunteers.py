@@ -1,7 +1,5 @@
 import uuid
 
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.timezone import now
@@ -13,17 +11,16 @@ from server.models.choices import (
     HOURS_MAX,
     HOURS_MIN,
     ExperienceLevel,
-    Weekday,
 )
 from server.models.fields import (
     SKILL_LEVEL_MESSAGE,
-    MinuteOfDayField,
+    WeeklySlot,
+    hours_per_week_field,
     skill_level_field,
     skill_level_in_range,
     slot_within_one_day,
+    timezone_field,
 )
-from server.models.validators import default_timezone, validate_timezone
-from server.schedule import ScheduleError, Slot, check_slot
 
 
 class Volunteer(models.Model):
@@ -43,10 +40,8 @@ class Volunteer(models.Model):
     experience_level = models.CharField(
         max_length=20, choices=ExperienceLevel.choices, default=ExperienceLevel.BEGINNER, db_index=True
     )
-    max_hours_per_week = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(HOURS_MIN), MaxValueValidator(HOURS_MAX)]
-    )
-    timezone = models.CharField(max_length=64, default=default_timezone, validators=[validate_timezone])
+    max_hours_per_week = hours_per_week_field(null=True, blank=True)
+    timezone = timezone_field()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ACTIVE, db_index=True)
     notes = models.TextField(blank=True)
     people_depot_id = models.CharField(max_length=64, unique=True, null=True, blank=True)
@@ -110,13 +105,10 @@ class VolunteerSkill(models.Model):
         return f"{self.skill.name}:{self.level}"
 
 
-class AvailabilitySlot(models.Model):
+class AvailabilitySlot(WeeklySlot):
     """A weekly window in which the volunteer can meet, in the volunteer's time zone."""
 
     volunteer = models.ForeignKey(Volunteer, on_delete=models.CASCADE, related_name="availability")
-    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices)
-    start = MinuteOfDayField()
-    end = MinuteOfDayField(allow_end_of_day=True)
 
     class Meta:
         ordering = ["weekday", "start", "end"]
@@ -126,19 +118,3 @@ class AvailabilitySlot(models.Model):
                 message="An availability slot must end after it starts, within one day.",
             ),
         ]
-
-    def __str__(self):
-        return str(self.slot)
-
-    @property
-    def slot(self) -> Slot:
-        return Slot(self.weekday, self.start, self.end)
-
-    def clean(self):
-        # The schedule's own rule and words (schedule.check_slot), as in the CSV cell and the API.
-        super().clean()
-        if None not in (self.weekday, self.start, self.end):
-            try:
-                check_slot(self.weekday, self.start, self.end)
-            except ScheduleError as error:
-                raise ValidationError({"end": str(error)}) from None

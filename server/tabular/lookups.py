@@ -35,7 +35,7 @@ class Lookups:
         return names.get(pk, "?")
 
     def skill(self, name: str) -> int:
-        table = self._load("skills", Skill.objects.by_key)
+        table = self._cache.get("skills") or self._load("skills", Skill.objects.by_key)  # 5 a row: no manager
         try:
             return table[skill_key(name)]
         except KeyError:

@@ -17,10 +17,12 @@ COLLECT_EVERY = 10_000  # rows between two collections of the garbage made meanw
 
 def _collect_young() -> None:
     """run_import pauses the cyclic collector (it would walk the whole plan again and again), but
-    refused cells leave cycles (Django's ValidationError refers to itself): collect what the last
-    rows made, then freeze what survived, so the next collection walks only newer objects.
-    run_import unfreezes at the end."""
-    gc.collect()
+    refused cells leave cycles (Django's ValidationError refers to itself). With the collector
+    paused, every object made since the last collection is in the youngest generation: collect
+    that one alone, then freeze what survived, so the next collection walks only newer objects.
+    run_import unfreezes at the end. Only files with errors make such cycles, so plan_rows
+    calls this only once one is found."""
+    gc.collect(0)
     gc.freeze()
 
 
@@ -180,9 +182,9 @@ class Planner:
             values.update({c: current[c] for c in handler.key_columns if _same_text(values.get(c), current.get(c))})
             state = {**current, **values}
             changed = {column for column, value in values.items() if current.get(column) != value}
-        report.errors.extend(
-            f"row {number}, {column}: {message}" for column, message in handler.validate(state, current, values)
-        )
+        refused = handler.validate(state, current, values)
+        if refused:
+            report.errors.extend(f"row {number}, {column}: {message}" for column, message in refused)
         for column in handler.unique:
             self.unique_rows[column][key] = (number, state[column])
         keep = not report.errors  # a file with an error writes nothing: keep no states for it
@@ -227,7 +229,7 @@ def plan_rows(handler: Kind, positions, rows, report: ImportReport, progress):
         if count % 1000 == 0:
             if progress is not None:
                 progress(count)
-            if count % COLLECT_EVERY == 0:
+            if count % COLLECT_EVERY == 0 and report.errors:
                 _collect_young()
         planner.row(number, cells)
     if progress is not None:

@@ -5,7 +5,7 @@ import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 
-from server.matching import profile_for_volunteer, rank_opportunities, rank_volunteers
+from server.matching import rank_opportunities, rank_volunteers, saved_profile
 from server.models import Opportunity, Volunteer
 
 COLUMNS = ("rank", "score", "skills", "hours", "availability", "interest")
@@ -82,7 +82,7 @@ class Command(BaseCommand):
 
     def _opportunities_for(self, volunteer: Volunteer, limit: int) -> None:
         matches = rank_opportunities(
-            profile=profile_for_volunteer(volunteer),
+            profile=saved_profile(volunteer),
             limit=limit,
             queryset=Opportunity.objects.select_related("project"),
         )

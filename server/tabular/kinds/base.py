@@ -19,14 +19,27 @@ class Kind:
     model = None
     label: str = "row"
     columns: tuple[str, ...] = ()
-    scalar: dict[str, str] = {}  # column → model attname, written as it is
     relations: tuple[str, ...] = ()  # columns written as child / many-to-many rows
+    not_stored: tuple[str, ...] = ()  # columns only read (opportunities' community, to find the role)
+    stored_as: dict[str, str] = {}  # column → model field, where the column has another name
+    scalar: dict[str, str] = {}  # column → model attname, written as it is (made from the above)
     required_new: tuple[str, ...] = ()
     key_columns: tuple[str, ...] = ()
     key_optional = False  # a blank key makes a new row (opportunities' id)
     dependent: tuple[str, ...] = ()  # cleaned after the row's stored state is known
     unique: tuple[str, ...] = ()  # non-key columns unique across the table
     history = False
+    _defaults = None  # defaults() fills it on first use
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.model is not None:
+            fields = cls.model._meta
+            cls.scalar = {
+                column: fields.get_field(cls.stored_as.get(column, column)).attname
+                for column in cls.columns
+                if column not in cls.relations and column not in cls.not_stored
+            }
 
     def __init__(self, *, lookups: Lookups, user=None, now=None):
         self.widgets = CELLS[self.name]
@@ -45,7 +58,23 @@ class Kind:
         raise NotImplementedError
 
     def defaults(self, values) -> dict:
-        return {}
+        """A new row's state before its cells are applied: the model's own defaults (read once per
+        file, a callable one such as the time-zone setting included), no child rows, and a new
+        key where the primary key is a column (opportunities' id)."""
+        if self._defaults is None:
+            self._defaults, self._new_key = {}, None
+            for column, attname in self.scalar.items():
+                model_field = self.model._meta.get_field(attname)
+                if model_field.primary_key:
+                    self._new_key = (column, model_field.default)
+                else:
+                    self._defaults[column] = model_field.get_default()
+            self._defaults.update((column, ()) for column in self.relations)
+        state = dict(self._defaults)
+        if self._new_key is not None:
+            column, new = self._new_key
+            state[column] = new()
+        return state
 
     def validate(self, state, current, values) -> list[tuple[str, str]]:
         """Rules across cells of the row (`values` holds only the cells given)."""

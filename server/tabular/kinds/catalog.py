@@ -8,24 +8,23 @@ from server.models.catalog import default_slug
 from server.tabular.kinds.base import Kind, grouped, sorted_tuple
 
 
-class CommunitiesKind(Kind):
-    name, model, label = "communities", CommunityOfPractice, "community of practice"
-    columns = COLUMNS["communities"]
-    scalar = {"name": "name", "slug": "slug", "description": "description"}
+class Named(Kind):
+    """Communities, skills and projects: a row is found by its name, ignoring case."""
+
     required_new = key_columns = ("name",)
-    unique = ("slug",)
 
     def key(self, values):
         return values["name"].lower() if values.get("name") else None
 
-    def load_existing(self):
-        return {
-            name.lower(): {"pk": pk, "name": name, "slug": slug, "description": description}
-            for pk, name, slug, description in self.model.objects.values_list("pk", "name", "slug", "description")
-        }
+
+class NamedWithSlug(Named):
+    """Communities and projects: a unique slug, made from the name unless one is given
+    (default_slug, the models' save() rule)."""
+
+    unique = ("slug",)
 
     def defaults(self, values):
-        return {"slug": default_slug(values.get("name", "")), "description": ""}
+        return {**super().defaults(values), "slug": default_slug(values.get("name", ""))}
 
     def validate(self, state, current, values):
         if not state["slug"]:
@@ -33,10 +32,20 @@ class CommunitiesKind(Kind):
         return []
 
 
+class CommunitiesKind(NamedWithSlug):
+    name, model, label = "communities", CommunityOfPractice, "community of practice"
+    columns = COLUMNS["communities"]
+
+    def load_existing(self):
+        return {
+            name.lower(): {"pk": pk, "name": name, "slug": slug, "description": description}
+            for pk, name, slug, description in self.model.objects.values_list("pk", "name", "slug", "description")
+        }
+
+
 class RolesKind(Kind):
     name, model, label = "roles", Role, "role"
     columns = COLUMNS["roles"]
-    scalar = {"title": "title", "community_of_practice": "community_of_practice_id", "description": "description"}
     required_new = key_columns = ("title", "community_of_practice")
 
     def key(self, values):
@@ -52,19 +61,11 @@ class RolesKind(Kind):
             )
         }
 
-    def defaults(self, values):
-        return {"description": ""}
 
-
-class SkillsKind(Kind):
+class SkillsKind(Named):
     name, model, label = "skills", Skill, "skill"
     columns = COLUMNS["skills"]
-    scalar = {"name": "name", "description": "description"}
     relations = ("communities_of_practice",)
-    required_new = key_columns = ("name",)
-
-    def key(self, values):
-        return values["name"].lower() if values.get("name") else None
 
     def load_existing(self):
         communities = grouped(
@@ -80,9 +81,6 @@ class SkillsKind(Kind):
             for pk, name, description in self.model.objects.values_list("pk", "name", "description")
         }
 
-    def defaults(self, values):
-        return {"description": "", "communities_of_practice": ()}
-
     def relation_table(self, column):
         return Skill.communities_of_practice.through, ("skill_id", "communityofpractice_id")
 
@@ -93,17 +91,11 @@ class SkillsKind(Kind):
         Skill.communities_of_practice.through.objects.filter(skill_id__in=pks).delete()
 
 
-class ProjectsKind(Kind):
+class ProjectsKind(NamedWithSlug):
     name, model, label = "projects", Project, "project"
     columns = COLUMNS["projects"]
-    scalar = {c: c for c in ("name", "slug", "status", "website_url", "repository_url", "slack_channel", "timezone")}
     relations = ("managers", "meeting_times")
-    required_new = key_columns = ("name",)
-    unique = ("slug",)
     history = True
-
-    def key(self, values):
-        return values["name"].lower() if values.get("name") else None
 
     def load_existing(self):
         managers = grouped(Project.managers.through.objects.values_list("project_id", "user_id"))
@@ -116,23 +108,6 @@ class ProjectsKind(Kind):
             state["meeting_times"] = sorted_tuple(meetings.get(state["pk"], ()))
             existing[state["name"].lower()] = state
         return existing
-
-    def defaults(self, values):
-        return {
-            "slug": default_slug(values.get("name", "")),
-            "status": Project.Status.ACTIVE,
-            "website_url": "",
-            "repository_url": "",
-            "slack_channel": "",
-            "timezone": Project._meta.get_field("timezone").get_default(),
-            "managers": (),
-            "meeting_times": (),
-        }
-
-    def validate(self, state, current, values):
-        if not state["slug"]:
-            return [("slug", f'cannot be made from the name "{state["name"]}": give one')]
-        return []
 
     def relation_table(self, column):
         if column == "managers":

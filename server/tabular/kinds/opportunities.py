@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from types import SimpleNamespace
 
@@ -16,20 +15,8 @@ from server.tabular.kinds.base import Kind, sorted_tuple
 class OpportunitiesKind(Kind):
     name, model, label = "opportunities", Opportunity, "opportunity"
     columns = COLUMNS["opportunities"]
-    scalar = {
-        "id": "id",
-        "project": "project_id",
-        "role": "role_id",
-        "title": "title",
-        "status": "status",
-        "experience_level": "experience_level",
-        "min_hours_per_week": "min_hours_per_week",
-        "work_environment": "work_environment",
-        "positions": "positions",
-        "body": "body",
-        "expires_on": "expires_on",
-    }
     relations = ("required_skills", "preferred_skills")
+    not_stored = ("community_of_practice",)
     required_new = ("project", "role")
     key_columns = ("id",)
     key_optional = True
@@ -65,21 +52,6 @@ class OpportunitiesKind(Kind):
             state["preferred_skills"] = sorted_tuple(skills["preferred"])
             existing[state["id"]] = state
         return existing
-
-    def defaults(self, values):
-        return {
-            "id": uuid.uuid4(),
-            "title": "",
-            "status": Opportunity.Status.DRAFT,
-            "experience_level": Opportunity._meta.get_field("experience_level").default,
-            "min_hours_per_week": Opportunity._meta.get_field("min_hours_per_week").default,
-            "work_environment": Opportunity._meta.get_field("work_environment").default,
-            "positions": 1,
-            "body": "",
-            "expires_on": None,
-            "required_skills": (),
-            "preferred_skills": (),
-        }
 
     def validate(self, state, current, values):
         errors = []

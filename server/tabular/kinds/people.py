@@ -12,15 +12,6 @@ from server.widgets import split_list
 class VolunteersKind(Kind):
     name, model, label = "volunteers", Volunteer, "volunteer"
     columns = COLUMNS["volunteers"]
-    scalar = {
-        "email": "email",
-        "name": "name",
-        "community_of_practice": "community_of_practice_id",
-        "experience_level": "experience_level",
-        "max_hours_per_week": "max_hours_per_week",
-        "timezone": "timezone",
-        "status": "status",
-    }
     relations = ("roles", "availability", "skills")
     required_new = ("email", "name")
     key_columns = ("email",)
@@ -54,18 +45,6 @@ class VolunteersKind(Kind):
             existing[state["email"].lower()] = state
         return existing
 
-    def defaults(self, values):
-        return {
-            "community_of_practice": None,
-            "roles": (),
-            "experience_level": Volunteer._meta.get_field("experience_level").default,
-            "max_hours_per_week": None,
-            "timezone": Volunteer._meta.get_field("timezone").get_default(),
-            "availability": (),
-            "skills": (),
-            "status": Volunteer.Status.ACTIVE,
-        }
-
     raw_create = True
 
     def relation_table(self, column):
@@ -92,12 +71,7 @@ class VolunteersKind(Kind):
 class ApplicationsKind(Kind):
     name, model, label = "applications", Application, "application"
     columns = COLUMNS["applications"]
-    scalar = {
-        "opportunity_id": "opportunity_id",
-        "volunteer_email": "volunteer_id",
-        "status": "status",
-        "message": "message",
-    }
+    stored_as = {"volunteer_email": "volunteer"}
     required_new = key_columns = ("opportunity_id", "volunteer_email")
     history = True
 
@@ -127,9 +101,6 @@ class ApplicationsKind(Kind):
                 "pk", "opportunity_id", "volunteer_id", "status", "message"
             )
         }
-
-    def defaults(self, values):
-        return {"status": Application.Status.NEW, "message": ""}
 
     def before_update(self, instance, current, state, changed):
         # A status changed by the import answers the applicant like one changed in the admin.

@@ -199,3 +199,21 @@ def test_pm_active_volunteers_link_lists_the_applicants_it_counts(pm_client, wor
     kpi = kpi_links(pm_client)["Active volunteers"]
     listed = list(pm_client.get(kpi["href"]).context["cl"].result_list)
     assert kpi["value"] == 1 and listed == [world["ada"]]
+
+
+def test_an_open_posting_past_its_expiry_is_not_counted_as_open(organizer_client, organizer, world):
+    """ "Open" on the dashboard is public (Opportunity.public_q): an open posting past its date,
+    which an import may leave open, is neither counted nor listed by the card's link."""
+    now = timezone.now()
+    OpenOpportunityFactory(
+        project=world["mine"],
+        role=world["designer"],
+        expires_on=(now - timedelta(days=2)).date(),
+        published_at=now - timedelta(days=40),
+    )
+    figures = dashboard_figures(organizer, now=now)
+    assert figures["open_opportunities"] == 2
+    assert dict(figures["open_per_community"]) == {"UI/UX": 2}
+    assert figures["stale"] == []
+    response = organizer_client.get(reverse("admin:server_opportunity_changelist") + "?public=yes")
+    assert sorted(row.title for row in response.context["cl"].result_list) == ["Product designer", "VRMS designer"]

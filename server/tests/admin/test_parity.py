@@ -14,7 +14,7 @@ from rest_framework.test import APIClient
 
 from server.csv_columns import COLUMNS
 from server.importing import import_file
-from server.models import Opportunity
+from server.models import Opportunity, Project, Volunteer
 from server.tests.admin.test_opportunity_form import PREFERRED, REQUIRED, with_skills
 from server.tests.admin.test_scoping import opportunity_post
 
@@ -34,11 +34,15 @@ def api(organizer):
 # --- the three doors ---------------------------------------------------------------------------
 
 
-def csv_errors(kind, **cells) -> list[str]:
+def csv_import(kind, *, user=None, **cells):
+    """A one-row file of `kind` with these cells (the others blank), imported."""
     header = COLUMNS[kind]
     row = ",".join(_cell(cells.get(column, "")) for column in header)
-    report = import_file(kind=kind, data=",".join(header) + "\n" + row + "\n")
-    return [error.split(": ", 1)[1] for error in report.errors]
+    return import_file(kind=kind, user=user, data=",".join(header) + "\n" + row + "\n")
+
+
+def csv_errors(kind, **cells) -> list[str]:
+    return [error.split(": ", 1)[1] for error in csv_import(kind, **cells).errors]
 
 
 def _cell(value) -> str:
@@ -155,20 +159,31 @@ def admin_project(client, **fields):
     return errors
 
 
-def admin_volunteer(client, **fields):
+def volunteer_post(*, skills=(), **fields) -> dict:
     data = {
         "name": "Parity",
         "email": "parity@example.org",
         "status": "active",
         "experience_level": "beginner",
         "timezone": "America/Los_Angeles",
+        "skill_levels-TOTAL_FORMS": str(len(skills)),
+        "skill_levels-INITIAL_FORMS": "0",
+        "applications-TOTAL_FORMS": "0",
+        "applications-INITIAL_FORMS": "0",
         **fields,
     }
-    for prefix in ("skill_levels", "applications"):
-        data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
-    response = client.post(reverse("admin:server_volunteer_add"), data)
+    for index, (skill, level) in enumerate(skills):
+        data.update({f"skill_levels-{index}-skill": skill.pk, f"skill_levels-{index}-level": level})
+    return data
+
+
+def admin_volunteer(client, *, skills=(), **fields):
+    response = client.post(reverse("admin:server_volunteer_add"), volunteer_post(skills=skills, **fields))
     assert response.status_code == 200, "the admin saved a volunteer it should refuse"
-    return [message for messages in response.context["adminform"].form.errors.values() for message in messages]
+    errors = [message for messages in response.context["adminform"].form.errors.values() for message in messages]
+    for inline in response.context["inline_admin_formsets"]:
+        errors += list(inline.formset.non_form_errors())
+    return errors
 
 
 def api_match(api, **fields):
@@ -177,19 +192,59 @@ def api_match(api, **fields):
     return [message for messages in response.json().values() for message in messages]
 
 
+def csv_volunteer(**cells):
+    return csv_errors("volunteers", **{"email": "parity@example.org", "name": "Parity", **cells})
+
+
+def api_alert(api, **fields):
+    response = api.post("/api/alerts/", {"email": "parity@example.org", "skills": [], **fields}, format="json")
+    assert response.status_code == 400, response.content
+    return [message for messages in response.json().values() for message in messages]
+
+
 def test_an_unknown_time_zone_is_refused_in_the_same_words_everywhere(organizer_client, api, world):
     message = '"Mars/Base" is not an IANA time zone (e.g. America/Los_Angeles)'
     assert csv_errors("projects", name="Parity", timezone="Mars/Base") == [message]
+    assert csv_volunteer(timezone="Mars/Base") == [message]
     assert admin_project(organizer_client, timezone="Mars/Base") == [message]
+    assert admin_volunteer(organizer_client, timezone="Mars/Base") == [message]
     assert api_match(api, timezone="Mars/Base") == [message]
+    assert api_alert(api, timezone="Mars/Base") == [message]
 
 
 def test_an_overnight_slot_is_refused_in_the_same_words_everywhere(organizer_client, api, world):
     message = '"Mon 22:00-02:00" ends before it starts (split overnight slots at midnight)'
     assert csv_errors("projects", name="Parity", meeting_times="Mon 22:00-02:00") == [message]
+    assert csv_volunteer(availability="Mon 22:00-02:00") == [message]
     assert admin_project(organizer_client, weekly_meetings="Mon 22:00-02:00") == [message]
     assert admin_volunteer(organizer_client, weekly_availability="Mon 22:00-02:00") == [message]
     assert api_match(api, availability="Mon 22:00-02:00") == [message]
+    assert api_alert(api, availability="Mon 22:00-02:00") == [message]
+
+
+def test_a_volunteer_skill_listed_twice_is_refused_in_the_same_words_everywhere(organizer_client, api, world):
+    message = '"Python" is listed twice'
+    twice = [{"name": "Python", "level": 4}, {"name": "Python", "level": 2}]
+    assert csv_volunteer(skills="Python:4; Python:2") == [message]
+    assert admin_volunteer(organizer_client, skills=[(world["python"], 4), (world["python"], 2)]) == [message]
+    assert api_match(api, skills=twice) == [message]
+    assert api_alert(api, skills=twice) == [message]
+    assert not Volunteer.objects.filter(email="parity@example.org").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("name", "N" * 151, f'"{"N" * 40}…" is longer than 150 characters'),
+        ("name", "Par\x00ity", "Null characters are not allowed."),
+        ("max_hours_per_week", 41, '"41" is not between 1 and 40'),
+    ],
+)
+def test_a_bad_volunteer_field_is_refused_in_the_same_words_everywhere(organizer_client, api, field, value, message):
+    assert csv_volunteer(**{field: value}) == [message]
+    assert admin_volunteer(organizer_client, **{field: value}) == [message]
+    if field == "max_hours_per_week":  # the API takes a profile's hours, not a volunteer's name
+        assert api_match(api, **{field: value}) == [message]
 
 
 # --- good values -------------------------------------------------------------------------------
@@ -217,31 +272,18 @@ def stored(opportunity) -> tuple:
 
 def test_the_same_good_values_store_the_same_row_through_every_door(organizer, organizer_client, api, world):
     values = {"title": "Parity row", "positions": 1000, "body": "x" * 20_000, "expires_on": "2031-05-01"}
-    report = import_file(
-        kind="opportunities",
+    report = csv_import(
+        "opportunities",
         user=organizer,
-        data=",".join(COLUMNS["opportunities"])
-        + "\n"
-        + ",".join(
-            _cell(v)
-            for v in (
-                "",
-                world["mine"].name,
-                world["developer"].title,
-                "",
-                values["title"],
-                "draft",
-                "intermediate",
-                6,
-                "remote",
-                values["positions"],
-                "Python:4",
-                "Figma:2",
-                values["body"],
-                values["expires_on"],
-            )
-        )
-        + "\n",
+        project=world["mine"].name,
+        role=world["developer"].title,
+        status="draft",
+        experience_level="intermediate",
+        min_hours_per_week=6,
+        work_environment="remote",
+        required_skills="Python:4",
+        preferred_skills="Figma:2",
+        **values,
     )
     assert report.ok, report.errors
     data = opportunity_post(world, world["mine"], **values)
@@ -266,3 +308,57 @@ def test_the_same_good_values_store_the_same_row_through_every_door(organizer, o
     rows = [stored(o) for o in Opportunity.objects.filter(title="Parity row")]
     assert len(rows) == 3
     assert rows[0] == rows[1] == rows[2]
+
+
+def project_row(project) -> tuple:
+    meetings = sorted((m.weekday, m.start, m.end, m.label) for m in project.meeting_times.all())
+    return project.slug, project.status, project.timezone, project.slack_channel, meetings
+
+
+def test_the_same_good_project_stores_the_same_row_through_the_csv_and_the_admin(organizer, organizer_client):
+    cells = {"status": "active", "timezone": "Europe/London", "slack_channel": "#parity"}
+    meetings = "Mon 18:00-19:30 (Standup); Thu 09:00-24:00"
+    report = csv_import("projects", user=organizer, name="Parity CSV", meeting_times=meetings, **cells)
+    assert report.ok, report.errors
+    response = organizer_client.post(
+        reverse("admin:server_project_add"), {"name": "Parity admin", "weekly_meetings": meetings, **cells}
+    )
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    by_csv, by_admin = Project.objects.get(name="Parity CSV"), Project.objects.get(name="Parity admin")
+    assert by_csv.slug == "parity-csv" and by_admin.slug == "parity-admin"  # models.catalog.default_slug
+    assert project_row(by_csv)[1:] == project_row(by_admin)[1:]
+    assert len(project_row(by_csv)[4]) == 2
+
+
+def volunteer_row(volunteer) -> tuple:
+    skills = sorted((s.skill.name, s.level) for s in volunteer.skill_levels.all())
+    slots = sorted((s.weekday, s.start, s.end) for s in volunteer.availability.all())
+    plain = ("name", "experience_level", "max_hours_per_week", "timezone", "status")
+    return tuple(getattr(volunteer, name) for name in plain), skills, slots
+
+
+def test_the_same_good_volunteer_stores_the_same_row_through_the_csv_and_the_admin(organizer, organizer_client, world):
+    fields = {"experience_level": "advanced", "max_hours_per_week": 40, "timezone": "Asia/Tokyo"}
+    availability = "Sat 10:00-12:00; Mon 18:00-24:00"
+    report = csv_import(
+        "volunteers",
+        user=organizer,
+        email="csv@example.org",
+        name="Parity",
+        availability=availability,
+        skills="Python:4; Figma:2",
+        status="active",
+        **fields,
+    )
+    assert report.ok, report.errors
+    data = volunteer_post(
+        skills=[(world["python"], 4), (world["figma"], 2)],
+        email="admin@example.org",
+        weekly_availability=availability,
+        **fields,
+    )
+    response = organizer_client.post(reverse("admin:server_volunteer_add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    by_csv, by_admin = (Volunteer.objects.get(email=email) for email in ("csv@example.org", "admin@example.org"))
+    assert volunteer_row(by_csv) == volunteer_row(by_admin)
+    assert volunteer_row(by_csv)[1] == [("Figma", 2), ("Python", 4)]

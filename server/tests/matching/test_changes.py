@@ -51,9 +51,7 @@ def naive_volunteers(opportunity, limit):
     need = need_of(opportunity, reference)
     found = []
     for volunteer in Volunteer.objects.filter(status=Volunteer.Status.ACTIVE):
-        value, breakdown = matching.score(
-            profile=matching.profile_for_volunteer(volunteer), need=need, reference=reference
-        )
+        value, breakdown = matching.score(profile=matching.saved_profile(volunteer), need=need, reference=reference)
         if matching.is_match(need=need, breakdown=breakdown):
             found.append(((-value, volunteer.name.casefold(), volunteer.name, volunteer.email), volunteer.pk, value))
     return [(pk, value) for _, pk, value in sorted(found)[:limit]]
@@ -80,7 +78,7 @@ def assert_rankings_agree(rng, label, limit=100):
     people = list(Volunteer.objects.order_by("pk"))
     latest = list(Volunteer.objects.order_by("-created_at", "pk")[:2])
     for volunteer in [*rng.sample(people, min(3, len(people))), *latest]:
-        profile = matching.profile_for_volunteer(volunteer)
+        profile = matching.saved_profile(volunteer)
         got = [(m.opportunity.pk, m.score) for m in matching.rank_opportunities(profile=profile, limit=limit)]
         assert got == naive_opportunities(profile, limit), label
 

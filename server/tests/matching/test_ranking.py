@@ -15,9 +15,9 @@ from server.matching import (
     Breakdown,
     Need,
     Profile,
-    profile_for_volunteer,
     rank_opportunities,
     rank_volunteers,
+    saved_profile,
     scoring,
 )
 from server.models import Opportunity, Volunteer
@@ -87,7 +87,7 @@ def test_rank_volunteers_hand_computed(posting):
     # Blank's score is still defined by the formula: no skills 0, no hours 0.5, no availability
     # 0.5, neither roles nor community 0.5.
     need = matching.need_for(opportunity, SUMMER)
-    assert matching.score(profile=profile_for_volunteer(blank), need=need, reference=SUMMER) == (
+    assert matching.score(profile=saved_profile(blank), need=need, reference=SUMMER) == (
         25.0,
         Breakdown(skills=0.0, hours=0.5, availability=0.5, interest=0.5),
     )
@@ -138,7 +138,7 @@ def test_rank_volunteers_uses_a_constant_number_of_queries(posting):
     assert few <= 5
 
 
-def test_profile_for_volunteer(posting):
+def test_saved_profile(posting):
     volunteer = make_volunteer(
         timezone="Europe/Berlin",
         slots="Tue 18:00-20:00; Mon 09:00-10:00",
@@ -146,7 +146,7 @@ def test_profile_for_volunteer(posting):
         max_hours_per_week=8,
         roles=[posting["opportunity"].role],
     )
-    profile = profile_for_volunteer(volunteer)
+    profile = saved_profile(volunteer)
     assert profile == Profile(
         community_of_practice_id=None,
         role_ids=frozenset({posting["opportunity"].role_id}),
@@ -296,7 +296,7 @@ def test_rank_volunteers_agrees_with_the_pure_score(crowd):
     for opportunity in crowd["opportunities"]:
         need = need_of(opportunity)
         expected = {
-            volunteer.pk: matching.score(profile=profile_for_volunteer(volunteer), need=need, reference=SUMMER)
+            volunteer.pk: matching.score(profile=saved_profile(volunteer), need=need, reference=SUMMER)
             for volunteer in crowd["volunteers"]
         }
         expected = {pk: found for pk, found in expected.items() if matching.is_match(need=need, breakdown=found[1])}
@@ -308,7 +308,7 @@ def test_rank_volunteers_agrees_with_the_pure_score(crowd):
 
 def test_rank_opportunities_agrees_with_the_pure_score(crowd):
     for volunteer in crowd["volunteers"]:
-        profile = profile_for_volunteer(volunteer)
+        profile = saved_profile(volunteer)
         expected = {
             opportunity.pk: matching.score(profile=profile, need=need_of(opportunity), reference=SUMMER)
             for opportunity in crowd["opportunities"]
@@ -334,7 +334,7 @@ def test_a_posting_with_no_skills_listed_matches_everyone_active(db, summer):
 def test_a_pair_with_no_skill_in_common_is_never_ranked_either_way(posting):
     outsider = make_volunteer(name="Outsider", skills=[(f.SkillFactory(name="Cobol"), 5)], max_hours_per_week=40)
     assert outsider not in [m.volunteer for m in rank_volunteers(opportunity=posting["opportunity"], limit=100)]
-    profile = profile_for_volunteer(outsider)
+    profile = saved_profile(outsider)
     assert posting["opportunity"] not in [m.opportunity for m in rank_opportunities(profile=profile, limit=100)]
 
 
@@ -360,7 +360,7 @@ def test_rankings_agree_with_the_pure_score_in_daylight_saving_weeks(crowd, monk
         )
         expected = {}
         for volunteer in crowd["volunteers"]:
-            found = matching.score(profile=profile_for_volunteer(volunteer), need=need, reference=reference)
+            found = matching.score(profile=saved_profile(volunteer), need=need, reference=reference)
             if matching.is_match(need=need, breakdown=found[1]):
                 expected[volunteer.pk] = found
         matches = rank_volunteers(opportunity=opportunity, limit=100)
