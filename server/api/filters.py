@@ -50,17 +50,25 @@ class SkillNamesFilter(django_filters.ModelMultipleChoiceFilter):
 class FilterBackend(DjangoFilterBackend):
     """django-filter's backend (the API's default), skipped when the request gives none of the
     filterset's parameters: a filterset with nothing to filter still builds, binds and
-    validates a form (about half a millisecond), then returns the queryset unchanged. Each
-    field's widget says whether its parameter is absent (as it does for Django's forms)."""
+    validates a form (about half a millisecond), then returns the queryset unchanged."""
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is not None and all(
-            item.field.widget.value_omitted_from_data(request.query_params, {}, name)
-            for name, item in filterset_class.base_filters.items()
+        if filterset_class is not None and not any(
+            _reads(name, item.field.widget, request.query_params) for name, item in filterset_class.base_filters.items()
         ):
             return queryset
         return super().filter_queryset(request, queryset, view)
+
+
+def _reads(name: str, widget, params) -> bool:
+    """Whether a filter's form field finds its parameter among `params`: a widget of several
+    parameters (a range's `_min`/`_max`) says so itself; any other reads the one named after
+    the filter. (Select-multiple widgets never say a value is omitted, as a browser sends no
+    empty list, hence not `value_omitted_from_data` for all.)"""
+    if isinstance(widget, forms.MultiWidget):
+        return not widget.value_omitted_from_data(params, {}, name)
+    return name in params
 
 
 class SearchFilter(filters.SearchFilter):
