@@ -19,7 +19,7 @@ from server.api import serializers
 from server.api.caching import PublicReadCaching, cached_match
 from server.api.exceptions import as_drf_validation_error
 from server.api.filters import OpportunityFilter, RoleFilter, SearchFilter, SkillFilter
-from server.api.items import ItemPages, match_results, opportunity_items
+from server.api.items import ItemPages, items_by_pk, match_results, opportunity_items
 from server.api.parsers import JSONParser
 from server.api.permissions import ReadAnyoneWriteStaff
 from server.api.selectors import is_staff, opportunities_for
@@ -176,7 +176,7 @@ class OpportunityViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ModelV
         return data
 
     def _item(self, opportunity):
-        return opportunity_items(Opportunity.objects.filter(pk=opportunity.pk))[0]
+        return items_by_pk([opportunity.pk])[0]
 
 
 @extend_schema_view(
