@@ -68,8 +68,12 @@ def etag_for(request, version: str) -> str:
 
 
 def _matches(request, etag: str) -> bool:
+    """Whether `If-None-Match` names this ETag. The 304 comes before the request is checked:
+    an ETag of ours was given to a 200 for this URL under this version, so the same request
+    would be a 200 again. Not so `*` ("any current representation"): a bad request has none,
+    and only building the answer would tell; `*` is for conditional writes, so it is ignored."""
     asked = request.META.get("HTTP_IF_NONE_MATCH", "")
-    return any(part.strip().removeprefix("W/") in (etag, "*") for part in asked.split(",") if part.strip())
+    return any(part.strip().removeprefix("W/") == etag for part in asked.split(",") if part.strip())
 
 
 def public_headers(response, etag: str):

@@ -106,14 +106,13 @@ def _meeting_times(project) -> list[dict]:
 # --- opportunities --------------------------------------------------------------------------
 
 
+# The item as the OpenAPI schema declares it. Responses are built as plain data by
+# server.api.items (a constant number of queries, no serializer per item); this serializer
+# renders the same item the ordinary DRF way, a few queries per item, and test_items.py holds
+# the two byte for byte equal: it is the reference, not a path any response takes. (Comments,
+# not the docstring: the docstring is the schema component's public description.)
 class OpportunitySerializer(serializers.ModelSerializer):
-    """The opportunity item of DESIGN.md, declared for the OpenAPI schema.
-
-    Responses are built as plain data by server.api.items (a constant number of queries, no
-    serializer per item). This serializer renders the same item the ordinary DRF way, a few
-    queries per item, and a test holds the two byte-for-byte equal: it is the reference, not
-    a path any response takes.
-    """
+    """The opportunity item of DESIGN.md, for lists, details and the match results."""
 
     project = ProjectRefSerializer(read_only=True)
     role = RoleRefSerializer(read_only=True)
@@ -308,9 +307,8 @@ class ExplanationSerializer(serializers.Serializer):
     interest = serializers.CharField(help_text="e.g. `Back End Developer is a role of interest`.")
 
 
+# Declared for the schema; the results are built as plain data by items.match_results.
 class MatchSerializer(serializers.Serializer):
-    """One match result, declared for the schema; built as plain data by items.match_results."""
-
     opportunity = OpportunitySerializer()
     score = serializers.FloatField(min_value=0, max_value=100)
     breakdown = BreakdownSerializer()
