@@ -26,7 +26,9 @@ figures (one indexed aggregate). The first ranking in a process builds the match
     .venv/bin/python bench/api_bench.py --only list --keep /tmp/api-bench   # reuse a seeded database
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/ctj_api_bench .venv/bin/python bench/api_bench.py
 
-With DATABASE_URL the database must exist; it is seeded (idempotent) but never dropped.
+With DATABASE_URL the database must exist; it is seeded (idempotent) but never dropped. On
+PostgreSQL the CPU column is the app's alone (the database server's work is another process),
+and each request opens a connection unless DJANGO_CONN_MAX_AGE says otherwise (production: 60).
 Targets (issue 17, CPU per request built in one process unless said): list page ≤ 6 ms and
 ≤ 9× health, filtered lists ≤ 10 ms, detail ≤ 4 ms, a 304 ≤ 2× health, a cached page ≤ 3×
 health, match p50 ≤ 150 ms (wall, 4 client threads, 2 workers) at ~6,000 open opportunities.
