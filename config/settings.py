@@ -104,9 +104,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The dev server and a task worker write to the same file: write transactions take the
     # lock when they begin (no "database is locked" halfway through), waiters queue for 20 s,
-    # and WAL lets readers go on while one writes.
+    # and WAL lets readers go on while one writes. Reads map the file (mmap, up to 256 MiB)
+    # rather than copy its pages into each connection's own 2 MB cache, which a connection per
+    # request (DJANGO_CONN_MAX_AGE=0) starts cold every time: an API list that scans the ~6,000
+    # open postings (search, a sort, a deep page) costs 0.5-0.9 ms less CPU (of 4-9), a small
+    # request ~0.1 ms more (the mapping is made per connection).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        transaction_mode="IMMEDIATE", timeout=20, init_command="PRAGMA journal_mode=WAL;"
+        transaction_mode="IMMEDIATE",
+        timeout=20,
+        init_command="PRAGMA journal_mode=WAL; PRAGMA mmap_size=268435456;",
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -488,7 +494,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {"anon": API_ANON_RATE, "applications": API_APPLICATION_RATE},
     "DEFAULT_PAGINATION_CLASS": "server.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["server.api.filters.FilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["server.api.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "server.api.exceptions.exception_handler",

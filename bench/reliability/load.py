@@ -7,7 +7,8 @@ and applications. Some applications are sent twice at the same moment from two c
 (a double-click), some are retried later. Passes when there is no 5xx, no connection error or
 timeout, no 429 (the server should run with API_ANON_RATE / API_APPLICATION_RATE raised), and
 the database (DATABASE_URL, read with psycopg) holds every application submitted exactly once.
-Prints request counts, throughput and latency per endpoint.
+Prints request counts, throughput (req/s) and latency per endpoint, and the list endpoint's
+requests per second on a line of its own (issue 17 compares it between runs; not asserted).
 """
 
 import argparse
@@ -198,15 +199,20 @@ def main() -> int:
     total = sum(sum(counter.values()) for counter in stats.statuses.values())
     print(f"  {total} requests in {elapsed:.1f}s = {total / elapsed:.0f} req/s", flush=True)
     print(f"  {stats.retries} re-sent after the server closed an idle keep-alive connection", flush=True)
-    print(f"  {'endpoint':<8} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  statuses", flush=True)
+    print(
+        f"  {'endpoint':<8} {'count':>6} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  statuses", flush=True
+    )
     for kind in WEIGHTS:
         latencies = stats.latencies[kind]
+        count = sum(stats.statuses[kind].values())
         print(
-            f"  {kind:<8} {sum(stats.statuses[kind].values()):>6} {percentile(latencies, 0.5) * 1000:>8.0f} "
+            f"  {kind:<8} {count:>6} {count / elapsed:>7.1f} {percentile(latencies, 0.5) * 1000:>8.0f} "
             f"{percentile(latencies, 0.95) * 1000:>8.0f} {max(latencies, default=0) * 1000:>8.0f}  "
             f"{dict(sorted(stats.statuses[kind].items(), key=str))}",
             flush=True,
         )
+    lists = sum(stats.statuses["list"].values())
+    print(f"  list endpoint: {lists / elapsed:.1f} req/s ({lists} requests in {elapsed:.1f}s)", flush=True)
     server_errors = tally(stats, lambda status: status >= 500)
     connection_errors = sum(c["error"] for c in stats.statuses.values())
     throttled = sum(c[429] for c in stats.statuses.values())

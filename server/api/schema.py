@@ -5,13 +5,17 @@ that says exactly what the server accepts (schemathesis' every check, issue 12):
 - list caps (`max_length` of a many=True serializer) appear as maxItems;
 - reads open to anyone say that no credentials are needed;
 - request strings say they may not hold a NUL character (PostgreSQL cannot store one, so the
-  API refuses it), and request objects that they take no other properties.
+  API refuses it), and request objects that they take no other properties;
+- the public reads (server.api.caching) document their HTTP caching: `If-None-Match`, the
+  304 without a body, and the `ETag`, `Cache-Control` and `Vary` headers.
 """
 
+from django.conf import settings
 from drf_spectacular import openapi
-from drf_spectacular.utils import OpenApiResponse, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, inline_serializer
 from rest_framework import permissions, serializers
 
+from server.api.caching import VARY, PublicReadCaching
 from server.api.permissions import ReadAnyoneWriteStaff
 
 NO_NUL = "^[^\\u0000]*$"
@@ -30,7 +34,45 @@ ValidationErrorSerializer = inline_serializer(
 )
 
 
+def _http_caching_parameters() -> list[OpenApiParameter]:
+    header = OpenApiParameter.HEADER
+    return [
+        OpenApiParameter(
+            "If-None-Match",
+            str,
+            header,
+            description="The `ETag` of an earlier anonymous answer: while it is current, a 304 without a body.",
+        ),
+        OpenApiParameter(
+            "ETag",
+            str,
+            header,
+            response=[200, 304],
+            description="Anonymous callers only. Changes as soon as a write that can change the answer "
+            "commits (opportunities, their skills, projects, meeting times, the catalog), and with the date.",
+        ),
+        OpenApiParameter(
+            "Cache-Control",
+            str,
+            header,
+            response=[200],
+            description=f"`public, max-age={settings.API_CACHE_MAX_AGE}` for anonymous callers "
+            "(`DJANGO_API_CACHE_MAX_AGE`); `private, no-cache` for signed-in and token callers.",
+        ),
+        OpenApiParameter("Vary", str, header, response=[200], description=f"Includes `{', '.join(VARY)}`."),
+    ]
+
+
 class AutoSchema(openapi.AutoSchema):
+    def _caches_publicly(self) -> bool:
+        return self.method == "GET" and isinstance(self.view, PublicReadCaching)
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self._caches_publicly():
+            parameters = [*parameters, *_http_caching_parameters()]
+        return parameters
+
     def get_auth(self):
         auths = super().get_auth()
         anyone_reads = any(isinstance(p, ReadAnyoneWriteStaff) for p in self.view.get_permissions())
@@ -63,6 +105,8 @@ class AutoSchema(openapi.AutoSchema):
             errors["413"] = OpenApiResponse(ErrorSerializer, description="The request body is larger than 1 MB.")
         if self.view.throttle_classes:
             errors["429"] = OpenApiResponse(ErrorSerializer, description="Too many requests; retry later.")
+        if self._caches_publicly():
+            errors["304"] = OpenApiResponse(description="Not modified: `If-None-Match` holds the current `ETag`.")
         for code, response in errors.items():
             if code not in responses:
                 responses[code] = self._get_response_for_code(response.response, code, direction=direction)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.db import DatabaseError, connection
 from django.db.models import Prefetch
+from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, filters, mixins, parsers, status, viewsets
 from rest_framework.authtoken.models import Token
@@ -17,16 +18,17 @@ from server import services
 from server.api import serializers
 from server.api.caching import PublicReadCaching, cached_match
 from server.api.exceptions import as_drf_validation_error
-from server.api.filters import OpportunityFilter, RoleFilter, SkillFilter
+from server.api.filters import OpportunityFilter, RoleFilter, SearchFilter, SkillFilter
+from server.api.items import ItemPages, items_by_pk, match_results, opportunity_items
 from server.api.parsers import JSONParser
 from server.api.permissions import ReadAnyoneWriteStaff
-from server.api.selectors import attach_item_data, is_staff, opportunities_for, with_item_data
+from server.api.selectors import is_staff, opportunities_for
 from server.api.throttling import ApplicationRateThrottle
 from server.api.validation import RejectNulCharacters
 from server.matching import rank_opportunities
 from server.models import CommunityOfPractice, MeetingTime, Opportunity, Project, Role, Skill
 from server.permissions import manages_project, opportunities_managed_by
-from server.tasks.status import queue_figures
+from server.tasks.status import waiting_figures
 
 
 @contextmanager
@@ -102,7 +104,7 @@ class StableOrderingFilter(filters.OrderingFilter):
 class OpportunityViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ModelViewSet):
     serializer_class = serializers.OpportunitySerializer
     permission_classes = [ReadAnyoneWriteStaff]
-    filter_backends = [*viewsets.ModelViewSet.filter_backends, filters.SearchFilter, StableOrderingFilter]
+    filter_backends = [*viewsets.ModelViewSet.filter_backends, SearchFilter, StableOrderingFilter]
     filterset_class = OpportunityFilter
     lookup_value_regex = "[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
     search_fields = ["title", "body", "role__title", "project__name"]
@@ -116,7 +118,27 @@ class OpportunityViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ModelV
         if self.request.method not in ("GET", "HEAD", "OPTIONS"):
             # Writes reach only rows the caller manages: anything else is a 404.
             queryset = opportunities_managed_by(self.request.user)
-        return with_item_data(queryset)
+        return queryset
+
+    # Reads build plain items (server.api.items), not a serializer per row; answers to
+    # anonymous callers go through the validators and the shared cache (PublicReadCaching).
+
+    def list(self, request, *args, **kwargs):
+        def build():
+            page = self.paginate_queryset(ItemPages(self.filter_queryset(self.get_queryset())))
+            return self.get_paginated_response(page)
+
+        return self.handle_cached(request, build)
+
+    def retrieve(self, request, *args, **kwargs):
+        def build():
+            queryset = self.filter_queryset(self.get_queryset())
+            found = opportunity_items(queryset.filter(pk=self.kwargs[self.lookup_field]))
+            if not found:
+                raise Http404
+            return Response(found[0])
+
+        return self.handle_cached(request, build)
 
     def get_serializer_class(self):
         if self.request is not None and self.request.method in ("POST", "PUT", "PATCH"):
@@ -154,8 +176,7 @@ class OpportunityViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ModelV
         return data
 
     def _item(self, opportunity):
-        fresh = with_item_data(Opportunity.objects.filter(pk=opportunity.pk)).get()
-        return serializers.OpportunitySerializer(fresh, context=self.get_serializer_context()).data
+        return items_by_pk([opportunity.pk])[0]
 
 
 @extend_schema_view(
@@ -182,7 +203,7 @@ class SkillViewSet(PublicReadCaching, RejectNulCharacters, viewsets.ReadOnlyMode
     ).order_by("name")
     serializer_class = serializers.SkillSerializer
     filterset_class = SkillFilter
-    filter_backends = [*viewsets.ReadOnlyModelViewSet.filter_backends, filters.SearchFilter]
+    filter_backends = [*viewsets.ReadOnlyModelViewSet.filter_backends, SearchFilter]
     search_fields = ["name"]
 
 
@@ -249,11 +270,10 @@ class MatchView(RejectNulCharacters, APIView):
         profile, limit = serializer.to_profile(), serializer.validated_data["limit"]
 
         def build():
-            matches = rank_opportunities(
-                profile=profile, limit=limit, queryset=with_item_data(Opportunity.objects.all())
-            )
-            attach_item_data([match.opportunity for match in matches])
-            return {"results": serializers.MatchSerializer(matches, many=True, context={"request": request}).data}
+            # The winners' items are built from their ids (items.match_results): the ranking
+            # need not load whole rows.
+            ranked = rank_opportunities(profile=profile, limit=limit, queryset=Opportunity.objects.only("pk"))
+            return {"results": match_results(ranked)}
 
         return Response(cached_match(request, profile=profile, limit=limit, build=build))
 
@@ -318,8 +338,7 @@ class HealthView(APIView):
                 status=status.HTTP_503_SERVICE_UNAVAILABLE,
             )
         try:
-            figures = queue_figures()
+            tasks = waiting_figures()
         except DatabaseError:  # e.g. the worker's tables are not migrated yet: still healthy
-            figures = {"queued": 0, "oldest_seconds": 0}
-        tasks = {"queued": figures["queued"], "oldest_seconds": figures["oldest_seconds"]}
+            tasks = {"queued": 0, "oldest_seconds": 0}
         return Response({"status": "ok", "database": "ok", "version": settings.VERSION, "tasks": tasks})

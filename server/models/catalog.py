@@ -62,10 +62,23 @@ class SkillQuerySet(models.QuerySet):
         """Every skill's key → pk (the importer loads the table once per file)."""
         return {skill_key(name): pk for pk, name in self.values_list("pk", "name")}
 
+    def finder(self):
+        """A function: name → its Skill, or None. The catalog's names are read once, as plain
+        rows (one query), and an instance (id and name loaded) is made only for a name found:
+        a body or a filter listing several skills costs one query, not a table load per name."""
+        rows = {skill_key(name): (pk, name) for pk, name in self.values_list("pk", "name")}
+
+        def find(name):
+            row = rows.get(skill_key(name))
+            return None if row is None else self.model.from_db(self.db, ["id", "name"], row)
+
+        return find
+
     def named(self, names) -> dict[str, "Skill"]:
         """key → Skill for those of `names` that exist; callers report the missing ones."""
-        keys = {skill_key(name) for name in names}
-        return {key: skill for skill in self if (key := skill_key(skill.name)) in keys}
+        find = self.finder()
+        found = {skill_key(name): find(name) for name in names}
+        return {key: skill for key, skill in found.items() if skill is not None}
 
 
 class Skill(models.Model):

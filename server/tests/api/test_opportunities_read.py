@@ -4,9 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from django_filters import MultipleChoiceFilter, RangeFilter
 
+from server.api.filters import _reads
 from server.models import Opportunity, OpportunitySkill
 from server.tests.factories import (
     CommunityOfPracticeFactory,
@@ -155,6 +158,29 @@ class TestFilters:
         OpenOpportunityFactory(title="Researcher", body="Interviews")
         assert ids(api.get(URL, {"search": "react"})) == {str(match.pk)}
 
+    def test_search_reaches_the_role_title_and_the_project_name_and_every_term_must_match(self, api):
+        by_role = OpenOpportunityFactory(role=RoleFactory(title="Cartographer"), title="Maps", body="")
+        by_project = OpenOpportunityFactory(project=ProjectFactory(name="Cartography Lab"), title="Data", body="")
+        by_body = OpenOpportunityFactory(title="Other", body="Some CARTOGRAPHY work, remote")
+        OpenOpportunityFactory(title="Unrelated", body="Nothing")
+        assert ids(api.get(URL, {"search": "cartograph"})) == {str(by_role.pk), str(by_project.pk), str(by_body.pk)}
+        assert ids(api.get(URL, {"search": "cartograph remote"})) == {str(by_body.pk)}
+        assert ids(api.get(URL, {"search": "cartograph lab"})) == {str(by_project.pk)}
+        assert api.get(URL, {"search": "cartograph"}).json()["count"] == 3
+
+    def test_parameters_that_are_not_filters_leave_the_filters_alone_and_filters_still_apply(self, api):
+        remote = OpenOpportunityFactory(work_environment="remote")
+        hybrid = OpenOpportunityFactory(work_environment="hybrid")
+        assert ids(api.get(URL, {"page": 1, "ordering": "published_at", "other": "x"})) == {
+            str(remote.pk),
+            str(hybrid.pk),
+        }
+        assert ids(api.get(URL, {"page": 1, "work_environment": "hybrid"})) == {str(hybrid.pk)}
+        # The form class is shared by requests; each request's values are its own.
+        assert ids(api.get(URL, {"work_environment": "remote"})) == {str(remote.pk)}
+        assert api.get(URL, {"work_environment": "moon"}).status_code == 400
+        assert ids(api.get(URL)) == {str(remote.pk), str(hybrid.pk)}
+
     def test_ordering(self, api):
         now = timezone.now()
         old = OpenOpportunityFactory(published_at=now - timedelta(days=3), min_hours_per_week=8)
@@ -266,3 +292,15 @@ class TestStaffVisibility:
     def test_session_login_works_like_a_token(self, pm_client, managed_project):
         draft = OpportunityFactory(project=managed_project)
         assert pm_client.get(f"{URL}{draft.pk}/").status_code == 200
+
+
+def test_a_filter_of_several_parameters_counts_as_given_when_any_of_them_is():
+    """The filter backend skips django-filter when no filter parameter is given; a range
+    filter reads `<name>_min` / `<name>_max`, a multiple choice the parameter itself."""
+    hours = RangeFilter().field.widget
+    assert _reads("hours", hours, QueryDict("hours_min=2"))
+    assert _reads("hours", hours, QueryDict("hours_max=9"))
+    assert not _reads("hours", hours, QueryDict("hours=2&other=1"))
+    statuses = MultipleChoiceFilter(choices=[("open", "Open")]).field.widget
+    assert _reads("status", statuses, QueryDict("status=open"))
+    assert not _reads("status", statuses, QueryDict("page=2"))
