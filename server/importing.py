@@ -1,11 +1,12 @@
 """CSV import: the one entry point every door uses (the import_csv command, the admin's import
 through server.resources, seed_demo, and background import jobs).
 
-    import_file(kind="volunteers", data=b"...", user=user, dry_run=False, progress=callback)
+    import_file(kind="volunteers", data=b"...", user=user, dry_run=False, progress=callback, written=callback)
         -> ImportReport(new, updated, unchanged, errors, preview)
 
 `kind` is one of server.tabular.kinds.KINDS (DESIGN.md "CSV import/export"); `data` the file's
-bytes or text; `progress(rows_read)` is called every 1,000 rows. `run_import` is the same for
+bytes or text; `progress(rows_read)` is called every 1,000 rows while checking, and
+`written(rows_written)` after each chunk the write puts in its transaction. `run_import` is the same for
 rows already split into cells (the admin's tablib dataset).
 
 The rules (DESIGN.md "CSV import/export"):
@@ -58,6 +59,7 @@ def run_import(
     user=None,
     dry_run: bool = False,
     progress: Callable[[int], None] | None = None,
+    written: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Check every row, then (unless dry_run or any error) write them all in one transaction."""
     kind_class = KINDS[kind]
@@ -73,14 +75,15 @@ def run_import(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(handler, positions, rows, report, progress, dry_run)
+        return _run(handler, positions, rows, report, (progress, written), dry_run)
     finally:
         gc.unfreeze()  # what the planner froze (tabular.plan._collect_young) is collectable again
         if collecting:
             gc.enable()
 
 
-def _run(handler, positions, rows, report, progress, dry_run) -> ImportReport:
+def _run(handler, positions, rows, report, callbacks, dry_run) -> ImportReport:
+    progress, written = callbacks
     try:
         plan = plan_rows(handler, positions, rows, report, progress)
     except CellError as error:  # a file that stops being CSV half way
@@ -93,14 +96,14 @@ def _run(handler, positions, rows, report, progress, dry_run) -> ImportReport:
         try:
             creates, updates = plan
             with transaction.atomic(), bulk_write_settings(handler.model, rows=len(creates) + len(updates)):
-                write_plan(handler, plan)
+                write_plan(handler, plan, written=written)
         except (IntegrityError, DatabaseError) as error:
             report.errors.append(f"the database refused the import, nothing was written: {error}")
             report.new = report.updated = report.unchanged = 0
     return report
 
 
-def import_file(*, kind: str, data, user=None, dry_run: bool = False, progress=None) -> ImportReport:
+def import_file(*, kind: str, data, user=None, dry_run: bool = False, progress=None, written=None) -> ImportReport:
     """Import a whole file: CSV (bytes, text or a binary file object) or XLSX (bytes), told
     apart by content. The one entry point of the command, the admin, seed_demo and import jobs."""
     try:
@@ -109,4 +112,6 @@ def import_file(*, kind: str, data, user=None, dry_run: bool = False, progress=N
         return ImportReport(kind=kind, dry_run=dry_run, errors=[str(error)])
     if not headers:
         return ImportReport(kind=kind, dry_run=dry_run, errors=["row 1, header: the file is empty"])
-    return run_import(kind=kind, headers=headers, rows=rows, user=user, dry_run=dry_run, progress=progress)
+    return run_import(
+        kind=kind, headers=headers, rows=rows, user=user, dry_run=dry_run, progress=progress, written=written
+    )

@@ -48,12 +48,14 @@ def _chunks(items, size=BATCH):
         yield items[start : start + size]
 
 
-def write_plan(handler: Kind, plan) -> None:
+def write_plan(handler: Kind, plan, *, written=None) -> None:
+    """Write the checked plan; `written(rows so far)` after each chunk (an import job's progress)."""
     creates, updates = plan
     model = handler.model
     history = model.history if handler.history else None
+    count = _Counter(written)
     if handler.raw_create:
-        _create_raw(handler, creates)
+        _create_raw(handler, creates, count)
         creates = []
     for chunk in _chunks(creates):
         instances = [handler.build(state) for state in chunk]
@@ -71,6 +73,7 @@ def write_plan(handler: Kind, plan) -> None:
             [(instance.pk, state) for instance, state in zip(instances, chunk, strict=True)],
             set(handler.relations),
         )
+        count.add(len(chunk))
 
     for chunk in _chunks(updates):
         by_pk = model.objects.in_bulk([current["pk"] for current, _, _ in chunk])
@@ -107,9 +110,22 @@ def write_plan(handler: Kind, plan) -> None:
                 _write_relations(
                     handler, [(pk, state) for pk, state, changed in relation_changes if column in changed], {column}
                 )
+        count.add(len(chunk))
 
 
-def _create_raw(handler: Kind, creates) -> None:
+class _Counter:
+    """Rows written so far, told to the caller's callback (if any) after each chunk."""
+
+    def __init__(self, callback):
+        self.callback, self.rows = callback, 0
+
+    def add(self, rows: int) -> None:
+        self.rows += rows
+        if self.callback is not None:
+            self.callback(self.rows)
+
+
+def _create_raw(handler: Kind, creates, count: _Counter) -> None:
     """New rows, their history and their child rows as plain tuples, a chunk at a time."""
     model = handler.model
     attnames = [model_field.attname for model_field in model._meta.concrete_fields]
@@ -125,6 +141,7 @@ def _create_raw(handler: Kind, creates) -> None:
         convert = _converter(pk, connections[router.db_for_write(model)]) or (lambda value: value)
         owners = [(convert(row[pk.attname]), state) for row, state in zip(rows, chunk, strict=True)]
         _write_relations(handler, owners, handler.relations, prepared=True)
+        count.add(len(chunk))
 
 
 def _insert_history(handler: Kind, rows: list[dict], history_type: str) -> None:

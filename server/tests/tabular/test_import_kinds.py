@@ -196,6 +196,21 @@ def test_volunteer_create_resolves_roles_within_the_community(people):
     assert run("volunteers", exported("volunteers")).summary == "new 0, updated 0, unchanged 1, errors 0"
 
 
+def test_the_write_reports_the_rows_written_after_each_chunk(people):
+    """What an import job shows while it writes: raw creates come in chunks of 10,000, updates
+    in the ORM's batches; the last count is every row written, unchanged rows not counted."""
+    rows = "".join(f"v{n}@example.org,V{n},,,,,,,Python:2,\n" for n in range(25_000))
+    counts = []
+    report = run("volunteers", f"{VOLUNTEER_HEADER}\n{rows}", written=counts.append)
+    assert report.new == 25_000
+    assert counts == [10_000, 20_000, 25_000]
+    counts.clear()
+    changed = "".join(f"v{n}@example.org,W{n},,,,,,,,\n" for n in range(3))
+    report = run("volunteers", f"{VOLUNTEER_HEADER}\n{changed}v9@example.org,V9,,,,,,,,\n", written=counts.append)
+    assert (report.updated, report.unchanged, counts) == (3, 1, [3])
+    assert run("volunteers", "bad header\n", written=counts.append).errors and counts == [3]  # nothing written
+
+
 def test_volunteer_role_is_ambiguous_without_a_community(people):
     report = run("volunteers", f"{VOLUNTEER_HEADER}\nbo@example.org,Bo,,Data Engineer,,,,,,\n")
     assert report.errors == [
