@@ -4,8 +4,8 @@ was, the job is marked failed with a reason, and retrying it imports the file in
     DATABASE_URL=postgres://... python bench/reliability/import_job_kill.py [--rows 40000]
 
 The job path of import_kill.py: the file is stored and queued as the admin's Confirm does
-(server.tasks.imports.create_job), a real `manage.py db_worker` picks it up; once the job says
-it is writing and the worker's session holds a transaction id, the worker is SIGKILLed. The
+(server.tasks.imports.create_job), a real `manage.py db_worker` picks it up; once the job
+reports two thirds of the rows written in its open transaction, the worker is SIGKILLed. The
 domain tables (all but the job, upload and task-result rows, which record what happened) must
 match their fingerprints; the stale-job check the admin runs marks the job failed; a retry
 with a fresh worker then imports every row. Run it on a scratch database.
@@ -91,7 +91,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
     parser.add_argument("--rows", type=int, default=40_000)
-    parser.add_argument("--write-for", type=float, default=0.5, help="seconds to let it write before the kill")
+    parser.add_argument("--kill-at", type=float, default=2 / 3, help="share of the rows written before the kill")
     parser.add_argument("--timeout", type=float, default=300)
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
@@ -121,9 +121,18 @@ def main() -> int:
             what="the job's worker to start writing",
         )
         print(f"  {args.rows} rows checked, writing after {time.monotonic() - started:.1f} s", flush=True)
-        time.sleep(args.write_for)
+        kill_at = int(args.rows * args.kill_at)
+        wait_until(  # the worker reports the rows its open transaction holds, from a second connection
+            lambda: ImportJob.objects.filter(pk=job.pk, rows_written__gte=kill_at).exists(),
+            timeout=args.timeout,
+            interval=0.02,
+            what=f"the job to have written {kill_at} rows",
+        )
         job.refresh_from_db()
-        checks.check(job.status == "running", f"the job still writing {args.write_for:g}s into its transaction")
+        checks.check(
+            job.status == "running" and job.rows_written < args.rows,
+            f"the job still writing, {job.rows_written} of {args.rows} rows in its transaction",
+        )
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
         checks.check(worker.returncode == -signal.SIGKILL, f"worker killed with SIGKILL (exit {worker.returncode})")
