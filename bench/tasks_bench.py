@@ -5,8 +5,10 @@
    `manage.py import_csv` of the same file, each into a fresh database with the real catalog.
    Goal: admin / import_csv ≤ 1.3.
 2. api: POST /api/applications/ against a real gunicorn with a real worker, the mail server
-   (aiosmtpd, in this process) answering at once, then only after 5 s. Goal: the p50 with the
-   slow server within 10 % of the fast one (the request never talks to the mail server).
+   (aiosmtpd, in this process) answering at once, then only after 5 s (rounds A B B A). Goal:
+   the p50 with the slow server within 10 % of the fast one (the request never talks to the
+   mail server). With the fast server the worker sends while the requests are timed, so on two
+   cores those rounds share the CPU with it; with the slow one it waits on the socket.
 
     .venv/bin/python bench/tasks_bench.py [--rows 100000] [--rounds 1] [--applications 60] [--only import|api]
 
@@ -228,6 +230,29 @@ def wait_for_empty_queue(base: str, timeout: float = 300) -> None:
         time.sleep(0.5)
 
 
+def timed_round(base: str, handler, target: int, round_: int, label: str, applications: int) -> list[float]:
+    """One round of applications; with the slow server the worker is inside a 5 s conversation
+    for all of it (the worst case), with the fast one it sends the emails as they come."""
+    wait_for_empty_queue(base)  # what the last round queued is sent (fast now) before this one
+    handler.delay = 5.0 if "5 s" in label else 0.0
+    opened = handler.conversations
+    apply(base, target, f"first{round_}@example.org")
+    wait_until(lambda: handler.conversations > opened, "the worker to talk to the mail server")
+    accepted, started_before = len(handler.messages), handler.conversations
+    times = [apply(base, target, f"bench{round_}-{number}@example.org") for number in range(applications)]
+    during = handler.conversations - started_before + bool(handler.delay)  # + the one in progress
+    print(f"  round {round_ + 1}, {label:15s} p50 {statistics.median(times) * 1000:6.1f} ms over {applications} "
+          f"applications; the worker in {during} mail conversations meanwhile", flush=True)
+    if not handler.delay:
+        wait_for_empty_queue(base)
+        sent = len(handler.messages) - accepted
+        print(f"    the worker then sent {sent} emails ({sent / applications:.0f} per application)", flush=True)
+        if sent < applications:
+            raise SystemExit("the applications queued no email: nothing was measured")
+    handler.delay = 0.0
+    return times
+
+
 def bench_api(databases: Databases, applications: int) -> dict:
     from aiosmtpd.controller import Controller
 
@@ -266,30 +291,19 @@ def bench_api(databases: Databases, applications: int) -> dict:
         opportunities = json.load(urllib.request.urlopen(f"{base}/api/opportunities/?{managed}"))["results"]
         opportunities = opportunities or json.load(urllib.request.urlopen(f"{base}/api/opportunities/"))["results"]
         target = opportunities[0]["id"]
-        results = {}
-        for round_, (label, delay) in enumerate([("smtp at once", 0.0), ("smtp after 5 s", 5.0)]):
-            handler.delay = delay
-            # One application first: it warms the server up and, with the slow server, puts the
-            # worker in a conversation that lasts the whole timed round (the worst case).
-            opened = handler.conversations
-            apply(base, target, f"warm{round_}@example.org")
-            wait_until(lambda opened=opened: handler.conversations > opened, "the worker to talk to the mail server")
-            accepted, started_before = len(handler.messages), handler.conversations
-            times = [apply(base, target, f"bench{round_}-{number}@example.org") for number in range(applications)]
-            results[label] = statistics.median(times) * 1000
-            during = handler.conversations - started_before + bool(handler.delay)  # + the one in progress
-            print(f"  {label:15s} p50 {results[label]:6.1f} ms over {applications} applications; "
-                  f"the worker in {during} mail conversations meanwhile", flush=True)
-            if not delay:  # the worker catches up, so the slow round meets a worker talking to the server
-                wait_for_empty_queue(base)
-                sent = len(handler.messages) - accepted
-                print(f"    the worker then sent {sent} emails ({sent / applications:.0f} per application)", flush=True)
-                if sent < applications:
-                    raise SystemExit("the applications queued no email: nothing was measured")
-            elif not during:
-                raise SystemExit("the worker never talked to the slow mail server during the round")
-        ratio = results["smtp after 5 s"] / results["smtp at once"]
+        for number in range(16):  # both gunicorn workers and their threads warmed up, not timed
+            apply(base, target, f"warm-{number}@example.org")
+        wait_for_empty_queue(base)
+        results = {"smtp at once": [], "smtp after 5 s": []}
+        # In the order A B B A, so a drift over the run (a warmer server, a fuller database)
+        # weighs on both kinds of round alike.
+        for round_, label in enumerate(["smtp at once", "smtp after 5 s", "smtp after 5 s", "smtp at once"]):
+            results[label] += timed_round(base, handler, target, round_, label, applications)
+        fast, slow = (statistics.median(results[label]) * 1000 for label in results)
+        ratio = slow / fast
+        print(f"  p50 over both rounds: at once {fast:.1f} ms, after 5 s {slow:.1f} ms", flush=True)
         print(f"  ratio slow / fast SMTP p50: {ratio:.2f} (goal within 10 %: ≤ 1.10)", flush=True)
+        results = {"fast_ms": fast, "slow_ms": slow}
         return {**results, "ratio": ratio}
     finally:
         stop(running)
