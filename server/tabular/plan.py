@@ -13,6 +13,7 @@ from server.widgets import CellError
 
 MEMO_LIMIT = 50_000  # distinct cells remembered per column
 COLLECT_EVERY = 10_000  # rows between two collections of the garbage made meanwhile
+FEW_ROWS = 2_000  # rows in memory (the admin previews a file this small whole) checked by key look-up
 
 
 def _collect_young() -> None:
@@ -80,9 +81,9 @@ class Planner:
     changed rows' final states (none once the file has an error, since nothing will be
     written), the keys seen and the unique values. Errors go to the report (capped there)."""
 
-    def __init__(self, handler: Kind, positions: dict[str, int], report: ImportReport):
+    def __init__(self, handler: Kind, positions: dict[str, int], report: ImportReport, keys=None):
         self.handler, self.positions, self.report = handler, positions, report
-        self.existing = handler.load_existing()
+        self.existing = handler.load_existing() if keys is None else handler.load_existing_keys(keys)
         self.seen: dict = {}
         self.creates, self.updates = [], []
         self.unique_rows = {column: {} for column in handler.unique}  # column → key → (number, value)
@@ -220,9 +221,21 @@ class Planner:
                     owners[value] = key
 
 
+def file_keys(handler: Kind, positions, rows) -> set | None:
+    """The lower-cased keys of a few rows already in memory (an admin preview: at most
+    FEW_ROWS), so that the kind may load only the stored rows they name; None for a file read
+    as a stream, whose rows are checked against every stored row."""
+    if not isinstance(rows, list) or len(rows) > FEW_ROWS or len(handler.key_columns) != 1:
+        return None
+    position = positions.get(handler.key_columns[0])
+    if position is None:
+        return None
+    return {str(normalise(cells[position])).lower() for _, cells in rows if position < len(cells)}
+
+
 def plan_rows(handler: Kind, positions, rows, report: ImportReport, progress):
     """Check every row; return (creates, updates) for the write (empty once any row is wrong)."""
-    planner = Planner(handler, positions, report)
+    planner = Planner(handler, positions, report, keys=file_keys(handler, positions, rows))
     count = 0
     for number, cells in rows:
         count += 1

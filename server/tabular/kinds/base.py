@@ -57,6 +57,12 @@ class Kind:
     def load_existing(self) -> dict:
         raise NotImplementedError
 
+    def load_existing_keys(self, keys: set) -> dict:
+        """The stored rows among `keys` (the lower-cased keys of a few rows, an admin preview),
+        at least. Kinds whose tables stay small load them all; volunteers, which grow to tens of
+        thousands, load only those."""
+        return self.load_existing()
+
     def defaults(self, values) -> dict:
         """A new row's state before its cells are applied: the model's own defaults (read once per
         file, a callable one such as the time-zone setting included), no child rows, and a new

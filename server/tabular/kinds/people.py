@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db.models.functions import Lower
+
 from server import services
 from server.csv_columns import COLUMNS
 from server.models import Application, AvailabilitySlot, Volunteer, VolunteerSkill
@@ -31,12 +33,21 @@ class VolunteersKind(Kind):
         return super().clean(column, value, values, current)
 
     def load_existing(self):
-        roles = grouped(Volunteer.roles.through.objects.values_list("volunteer_id", "role_id"))
-        skills = grouped(VolunteerSkill.objects.values_list("volunteer_id", "skill_id", "level"))
-        slots = grouped(AvailabilitySlot.objects.values_list("volunteer_id", "weekday", "start", "end"))
+        return self._load(self.model.objects.all(), within={})
+
+    def load_existing_keys(self, keys):
+        volunteers = self.model.objects.alias(key=Lower("email")).filter(key__in=keys)  # the unique index's expression
+        return self._load(volunteers, within={"volunteer__in": volunteers.values("pk")})
+
+    def _load(self, volunteers, *, within: dict) -> dict:
+        roles = grouped(Volunteer.roles.through.objects.filter(**within).values_list("volunteer_id", "role_id"))
+        skills = grouped(VolunteerSkill.objects.filter(**within).values_list("volunteer_id", "skill_id", "level"))
+        slots = grouped(
+            AvailabilitySlot.objects.filter(**within).values_list("volunteer_id", "weekday", "start", "end")
+        )
         fields = ("pk", *self.scalar)
         existing = {}
-        for row in self.model.objects.values_list(*fields):
+        for row in volunteers.values_list(*fields):
             state = dict(zip(fields, row, strict=True))
             pk = state["pk"]
             state["roles"] = sorted_tuple(roles.get(pk, ()))

@@ -7,6 +7,11 @@ from datetime import date
 import pytest
 
 from server import models, services
+from server.importing import run_import
+from server.tabular.kinds import KINDS
+from server.tabular.lookups import Lookups
+from server.tabular.plan import check_headers, file_keys
+from server.tabular.reading import read_file
 from server.tests.factories import (
     ApplicationFactory,
     CommunityOfPracticeFactory,
@@ -209,6 +214,30 @@ def test_the_write_reports_the_rows_written_after_each_chunk(people):
     report = run("volunteers", f"{VOLUNTEER_HEADER}\n{changed}v9@example.org,V9,,,,,,,,\n", written=counts.append)
     assert (report.updated, report.unchanged, counts) == (3, 1, [3])
     assert run("volunteers", "bad header\n", written=counts.append).errors and counts == [3]  # nothing written
+
+
+def test_a_preview_checks_its_few_rows_against_only_the_stored_volunteers_they_name(people):
+    """The admin previews the first rows of a file (a list in memory): with tens of thousands
+    of volunteers stored it looks up the emails those rows name rather than loading them all,
+    and says what the whole run would say about each row."""
+    run("volunteers", f"{VOLUNTEER_HEADER}\nana@example.org,Ana,,,,,,,Python:2,\nbo@example.org,Bo,,,,,,,,\n")
+    rows = " ANA@Example.org ,Ana Changed,,,,,,,,\ncy@example.org,Cy,,,,,,,,\nbo@example.org,Bo,,,,,,,,\n"
+    text = f"{VOLUNTEER_HEADER}\n{rows}"
+    headers, rows = read_file(text)
+    rows = list(rows)
+    previewed = run_import(kind="volunteers", headers=headers, rows=rows, dry_run=True)
+    streamed = run_import(kind="volunteers", headers=headers, rows=iter(rows), dry_run=True)
+    assert previewed.summary == streamed.summary == "new 1, updated 1, unchanged 1, errors 0"
+    assert [row.action for row in previewed.preview] == [row.action for row in streamed.preview]
+    kind = KINDS["volunteers"](lookups=Lookups())
+    positions, _ = check_headers(KINDS["volunteers"], headers)
+    assert file_keys(kind, positions, rows) == {"ana@example.org", "cy@example.org", "bo@example.org"}
+    assert file_keys(kind, positions, iter(rows)) is None  # a stream is checked against every stored row
+    assert set(kind.load_existing_keys({"ana@example.org"})) == {"ana@example.org"}
+    assert (
+        kind.load_existing_keys({"ana@example.org"})["ana@example.org"]["skills"]
+        == kind.load_existing()["ana@example.org"]["skills"]
+    )
 
 
 def test_volunteer_role_is_ambiguous_without_a_community(people):
