@@ -3,9 +3,11 @@
 Database triggers (migration 0006_matching_change_log) append a row to `MatchChange` for
 every volunteer or opportunity whose matching inputs a statement touched, whatever wrote it:
 the admin, the API, the CSV importer's raw bulk writer, seed_demo, a QuerySet.update, a
-cascade. On PostgreSQL the triggers take one transaction-scoped advisory lock before taking
-ids, so ids are handed out in commit order and "everything up to id N" is a stable fact; on
-SQLite writers are serialised anyway.
+cascade. On PostgreSQL each new log row takes its final id at commit, under one advisory lock
+held only to the end of the commit, so ids are handed out in commit order and "everything up
+to id N" is a stable fact; on SQLite writers are serialised anyway. (A reader inside the
+writing transaction saw the row under its first id; it finds that id gone after the commit
+and rebuilds, as after a rollback.)
 
 Each ranking first reads the log past the last row this process saw (one indexed query,
 usually empty). The rows of candidates changed since the table was built are read again

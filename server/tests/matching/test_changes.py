@@ -278,3 +278,48 @@ def test_a_rolled_back_bulk_write_keeps_the_triggers_and_logs_nothing():
 def test_a_bulk_write_needs_the_callers_transaction():
     with pytest.raises(RuntimeError, match="transaction"), triggers.logged_as_one_change(Volunteer, using="default"):
         pass
+
+
+@pytest.mark.django_db(transaction=True)
+def test_writers_do_not_wait_for_each_other_and_the_log_stays_in_commit_order():
+    """Two transactions write volunteers; the one that started first commits last. On
+    PostgreSQL the second does not wait for the first (it would, within its lock timeout, if the
+    log's lock were taken when a row is written), and the log lists the two in commit order, so
+    a reader that has read up to one id never sees an older id appear later."""
+    import threading
+
+    from django.db import connection, transaction
+
+    started, let_go = threading.Event(), threading.Event()
+    slow = {}
+
+    def slow_writer():
+        try:
+            with transaction.atomic():
+                slow["pk"] = Volunteer.objects.create(email="slow@example.org", name="Slow").pk
+                started.set()
+                let_go.wait(10)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=slow_writer)
+    writer.start()
+    assert started.wait(10)
+    try:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '3s'")
+                fast = Volunteer.objects.create(email="fast@example.org", name="Fast")
+            else:  # SQLite has one writer at a time: the second writes once the first is done
+                let_go.set()
+                writer.join()
+                fast = Volunteer.objects.create(email="fast@example.org", name="Fast")
+    finally:
+        let_go.set()
+        writer.join()
+    # object_id is the key as the database spells it (a UUID's hex on SQLite).
+    rows = MatchChange.objects.filter(kind="v").values_list("object_id", "pk")
+    logged = {key.replace("-", ""): pk for key, pk in rows}
+    first, last = (fast.pk, slow["pk"]) if connection.vendor == "postgresql" else (slow["pk"], fast.pk)
+    assert logged[first.hex] < logged[last.hex]
