@@ -7,8 +7,9 @@ and applications. Some applications are sent twice at the same moment from two c
 (a double-click), some are retried later. Passes when there is no 5xx, no connection error or
 timeout, no 429 (the server should run with API_ANON_RATE / API_APPLICATION_RATE raised), and
 the database (DATABASE_URL, read with psycopg) holds every application submitted exactly once.
-Prints request counts, throughput (req/s) and latency per endpoint, and the list endpoint's
-requests per second on a line of its own (issue 17 compares it between runs; not asserted).
+Prints request counts, throughput (req/s) and latency per endpoint, the list endpoint's
+requests per second on a line of its own (issue 17 compares it between runs), and how many
+database sessions waited for a lock, sampled twice a second (none of these asserted).
 """
 
 import argparse
@@ -167,6 +168,32 @@ def stored_applications(database_url: str, run_id: str) -> Counter:
     return Counter((opportunity.replace("-", ""), email) for opportunity, email in rows)
 
 
+class LockWaits(threading.Thread):
+    """Samples, twice a second, how many of the database's sessions wait for a lock: writers
+    queueing on one lock show here long before they show as errors (printed, not asserted)."""
+
+    def __init__(self, database_url: str):
+        super().__init__(daemon=True)
+        self.database_url, self.samples, self.stopped = database_url, [], threading.Event()
+
+    def run(self) -> None:
+        import psycopg
+
+        with psycopg.connect(self.database_url, connect_timeout=10, autocommit=True) as connection:
+            while not self.stopped.wait(0.5):
+                waiting = "SELECT count(*) FROM pg_locks WHERE NOT granted AND database = "
+                waiting += "(SELECT oid FROM pg_database WHERE datname = current_database())"
+                self.samples.append(connection.execute(waiting).fetchone()[0])
+
+    def report(self) -> str:
+        self.stopped.set()
+        self.join(5)
+        if not self.samples:
+            return "no samples"
+        count = len(self.samples)
+        return f"max {max(self.samples)}, mean {sum(self.samples) / count:.1f} over {count} samples"
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base-url", required=True)
@@ -189,11 +216,14 @@ def main() -> int:
         threading.Thread(target=run_client, args=(n, args, run_id, opportunities, skills, stats, stop_at), daemon=True)
         for n in range(args.clients)
     ]
+    lock_waits = LockWaits(args.database_url)
+    lock_waits.start()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=args.seconds + args.request_timeout + 10)
     elapsed = time.monotonic() - started
+    waits = lock_waits.report()
     checks.check(not any(thread.is_alive() for thread in threads), "every client finished (nothing hangs)")
 
     total = sum(sum(counter.values()) for counter in stats.statuses.values())
@@ -213,6 +243,7 @@ def main() -> int:
         )
     lists = sum(stats.statuses["list"].values())
     print(f"  list endpoint: {lists / elapsed:.1f} req/s ({lists} requests in {elapsed:.1f}s)", flush=True)
+    print(f"  sessions waiting for a lock: {waits}", flush=True)
     server_errors = tally(stats, lambda status: status >= 500)
     connection_errors = sum(c["error"] for c in stats.statuses.values())
     throttled = sum(c[429] for c in stats.statuses.values())
