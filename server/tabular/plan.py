@@ -3,6 +3,7 @@ and the table as it would be after the import (unique columns)."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 
 from server.models.validators import NUL_MESSAGE
@@ -222,15 +223,23 @@ class Planner:
 
 
 def file_keys(handler: Kind, positions, rows) -> set | None:
-    """The lower-cased keys of a few rows already in memory (an admin preview: at most
-    FEW_ROWS), so that the kind may load only the stored rows they name; None for a file read
-    as a stream, whose rows are checked against every stored row."""
+    """The keys of a few rows already in memory (an admin preview: at most FEW_ROWS), read by
+    the key column's own widget, so that the kind may load only the stored rows they name;
+    None for a file read as a stream, whose rows are checked against every stored row. A key
+    cell the widget refuses names no stored row (its row reports the error)."""
     if not isinstance(rows, list) or len(rows) > FEW_ROWS or len(handler.key_columns) != 1:
         return None
-    position = positions.get(handler.key_columns[0])
+    column = handler.key_columns[0]
+    position = positions.get(column)
     if position is None:
         return None
-    return {str(normalise(cells[position])).lower() for _, cells in rows if position < len(cells)}
+    keys = set()
+    for _, cells in rows:
+        value = normalise(cells[position]) if position < len(cells) else ""
+        if value != "":
+            with contextlib.suppress(CellError):
+                keys.add(handler.clean(column, value, {}, None))
+    return keys
 
 
 def plan_rows(handler: Kind, positions, rows, report: ImportReport, progress):
