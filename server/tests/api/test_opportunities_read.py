@@ -311,9 +311,10 @@ def test_each_filterset_gets_filters_of_its_own():
     copy per filterset, each naming its own filterset as parent, never the class's originals."""
     first, second = OpportunityFilter(QueryDict("max_hours=4")), OpportunityFilter(QueryDict("max_hours=9"))
     for name, original in OpportunityFilter.base_filters.items():
-        assert first.filters[name] is not second.filters[name] is not original
-        assert (first.filters[name].parent, second.filters[name].parent) == (first, second)
-    assert original.__dict__.get("parent") is None
+        mine, theirs = first.filters[name], second.filters[name]
+        assert mine is not theirs and original not in (mine, theirs)
+        assert (mine.parent, theirs.parent) == (first, second)
+        assert original.__dict__.get("parent") is None
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner, which keeps no statistics")
