@@ -27,6 +27,39 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from bench.reliability.common import Checks, Client, percentile  # noqa: E402
 
 WEIGHTS = {"list": 30, "detail": 25, "match": 15, "health": 10, "apply": 20}
+LIST_QUERIES = [
+    "",
+    "?page=2&page_size=10",
+    "?work_environment=remote",
+    "?experience_level=beginner&ordering=-published_at",
+    "?max_hours=10",
+    "?search=data",
+    "?ordering=min_hours_per_week&page_size=50",
+]
+
+
+def match_body(rng: random.Random, skills: list[dict]) -> dict:
+    """A qualifier's answers: 1 to 5 of the skills at random levels, hours, maybe availability."""
+    chosen = rng.sample(skills, min(len(skills), rng.randint(1, 5))) if skills else []
+    body = {
+        "skills": [{"name": skill["name"], "level": rng.randint(1, 5)} for skill in chosen],
+        "max_hours_per_week": rng.randint(2, 20),
+        "availability": rng.choice(["Mon 18:00-21:00; Wed 18:00-21:00", "Sat 09:00-17:00", ""]),
+        "limit": 20,
+    }
+    if not body["availability"]:
+        del body["availability"]
+    return body
+
+
+def application_body(rng: random.Random, opportunities: list[dict], unique: str) -> dict:
+    """A first application from a new volunteer (`unique` makes the email new)."""
+    return {
+        "opportunity": rng.choice(opportunities)["id"],
+        "name": f"Load Tester {unique}",
+        "email": f"load-{unique}@example.org",
+        "message": "Submitted by the reliability load loop.",
+    }
 
 
 class Stats:
@@ -91,31 +124,11 @@ def run_client(number: int, args, run_id: str, opportunities, skills, stats: Sta
     while time.monotonic() < stop_at:
         kind = rng.choices(kinds, weights)[0]
         if kind == "list":
-            query = rng.choice(
-                [
-                    "",
-                    "?page=2&page_size=10",
-                    "?work_environment=remote",
-                    "?experience_level=beginner&ordering=-published_at",
-                    "?max_hours=10",
-                    "?search=data",
-                    "?ordering=min_hours_per_week&page_size=50",
-                ]
-            )
-            call(kind, "GET", f"/api/opportunities/{query}")
+            call(kind, "GET", f"/api/opportunities/{rng.choice(LIST_QUERIES)}")
         elif kind == "detail":
             call(kind, "GET", f"/api/opportunities/{rng.choice(opportunities)['id']}/")
         elif kind == "match":
-            chosen = rng.sample(skills, min(len(skills), rng.randint(1, 5))) if skills else []
-            body = {
-                "skills": [{"name": skill["name"], "level": rng.randint(1, 5)} for skill in chosen],
-                "max_hours_per_week": rng.randint(2, 20),
-                "availability": rng.choice(["Mon 18:00-21:00; Wed 18:00-21:00", "Sat 09:00-17:00", ""]),
-                "limit": 20,
-            }
-            if not body["availability"]:
-                del body["availability"]
-            call(kind, "POST", "/api/match/", body)
+            call(kind, "POST", "/api/match/", match_body(rng, skills))
         elif kind == "health":
             call(kind, "GET", "/api/health/")
         else:
@@ -124,12 +137,7 @@ def run_client(number: int, args, run_id: str, opportunities, skills, stats: Sta
                 apply(rng.choice(applied))  # a retry later: must answer 200, not add a row
                 continue
             sequence += 1
-            payload = {
-                "opportunity": rng.choice(opportunities)["id"],
-                "name": f"Load Tester {number}-{sequence}",
-                "email": f"load-{run_id}-{number}-{sequence}@example.org",
-                "message": "Submitted by the reliability load loop.",
-            }
+            payload = application_body(rng, opportunities, f"{run_id}-{number}-{sequence}")
             applied.append(payload)
             if roll < 0.35:
                 # A double-click: the same application from two connections at the same moment.

@@ -1,0 +1,124 @@
+"""What one request of each kind of the load check costs the machine, all told.
+
+    python bench/reliability/endpoint_cpu.py --base-url http://127.0.0.1:8500 --database ctj_serve
+
+Against a running `make serve` (and `make worker`, when the code has one) on PostgreSQL, sends
+only one kind of the load check's requests at a time (bench/reliability/load.py's lists,
+details, matches, health checks and new applications, built by its own functions), from a few
+client threads for a few seconds, and reads the CPU time the server's processes used meanwhile
+from /proc: every gunicorn process, every task worker (`db_worker`) and the PostgreSQL backends
+of `--database`. After the applications it waits for the worker to send their emails.
+Prints, per kind, the CPU milliseconds per request of each group and their sum: the load
+check's requests per second on two cores are bounded by that sum, weighted by its mix.
+
+Run the server with GUNICORN_MAX_REQUESTS raised (a recycled gunicorn process takes its CPU
+time with it) and the rates raised as in .ci/run. Linux only; prints, asserts nothing.
+"""
+
+import argparse
+import random
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench.reliability.common import Client  # noqa: E402
+from bench.reliability.load import LIST_QUERIES, application_body, discover, match_body  # noqa: E402
+
+KINDS = ["health", "list", "detail", "match", "apply"]
+
+
+def _pids(*command: str) -> list[int]:
+    found = subprocess.run(command, capture_output=True, text=True, check=False).stdout
+    return [int(line.split()[0]) for line in found.splitlines() if line.strip()]
+
+
+def process_groups(database: str) -> dict[str, list[int]]:
+    backends = subprocess.run(["ps", "-o", "pid=,args=", "-C", "postgres"], capture_output=True, text=True).stdout
+    return {
+        "gunicorn": _pids("pgrep", "-f", "gunicorn --config"),
+        "worker": _pids("pgrep", "-f", "db_worker"),
+        "postgres": [int(line.split()[0]) for line in backends.splitlines() if f" {database} " in line],
+    }
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """utime + stime of these processes (gone ones count 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / 100  # clock ticks: USER_HZ is 100 on Linux
+
+
+def request(kind: str, rng: random.Random, opportunities, skills, unique: str) -> tuple[str, str, dict | None]:
+    if kind == "health":
+        return "GET", "/api/health/", None
+    if kind == "list":
+        return "GET", f"/api/opportunities/{rng.choice(LIST_QUERIES)}", None
+    if kind == "detail":
+        return "GET", f"/api/opportunities/{rng.choice(opportunities)['id']}/", None
+    if kind == "match":
+        return "POST", "/api/match/", match_body(rng, skills)
+    return "POST", "/api/applications/", application_body(rng, opportunities, unique)
+
+
+def load_one_kind(kind: str, args, opportunities, skills) -> Counter:
+    statuses, lock, stop_at, run_id = Counter(), threading.Lock(), time.monotonic() + args.seconds, uuid.uuid4().hex[:8]
+
+    def client(number: int) -> None:
+        rng, connection, sent = random.Random(f"{run_id}-{number}"), Client(args.base_url), 0
+        while time.monotonic() < stop_at:
+            sent += 1
+            method, path, body = request(kind, rng, opportunities, skills, f"cpu-{run_id}-{number}-{sent}")
+            response = connection.request(method, path, body=body)
+            with lock:
+                statuses[response.status] += 1
+
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(args.threads)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return statuses
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--database", required=True, help="the server's PostgreSQL database name")
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--settle", type=float, default=6, help="seconds to let the worker send after applying")
+    parser.add_argument("--kinds", default=",".join(KINDS))
+    args = parser.parse_args()
+
+    opportunities, skills = discover(args.base_url)
+    print(f"{'kind':<7} {'requests':>8} {'req/s':>7}  CPU ms per request: gunicorn  worker  postgres  all")
+    for kind in args.kinds.split(","):
+        before = {group: cpu_seconds(pids) for group, pids in process_groups(args.database).items()}
+        statuses = load_one_kind(kind, args, opportunities, skills)
+        if kind == "apply":
+            time.sleep(args.settle)
+        after = {group: cpu_seconds(pids) for group, pids in process_groups(args.database).items()}
+        count = sum(statuses.values())
+        per_request = {group: (after[group] - before.get(group, 0)) * 1000 / count for group in after}
+        figures = "  ".join(f"{per_request[group]:>8.2f}" for group in ("gunicorn", "worker", "postgres"))
+        print(
+            f"{kind:<7} {count:>8} {count / args.seconds:>7.1f}  {'':>20}{figures}  {sum(per_request.values()):>5.2f}"
+            f"  {dict(statuses)}",
+            flush=True,
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
