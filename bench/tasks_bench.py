@@ -61,8 +61,9 @@ def manage(env, *args, **kwargs):
 
 
 def start(env, *args) -> subprocess.Popen:
-    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    return subprocess.Popen(
+        args, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
 
 
 def stop(process) -> None:
@@ -75,8 +76,18 @@ def stop(process) -> None:
 
 
 def worker(env) -> subprocess.Popen:
-    return start(env, sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--interval", "0.2",
-                 "--no-startup-delay", "--no-reload")
+    return start(
+        env,
+        sys.executable,
+        "manage.py",
+        "db_worker",
+        "--queue-name",
+        "*",
+        "--interval",
+        "0.2",
+        "--no-startup-delay",
+        "--no-reload",
+    )
 
 
 class Databases:
@@ -115,8 +126,9 @@ def write_file(env, rows: int, path: Path) -> None:
         "import django, sys; django.setup(); sys.path.insert(0, 'bench'); from import_bench import volunteers_csv; "
         f"open({str(path)!r}, 'w').write(volunteers_csv({rows}))"
     )
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env={**env, "DJANGO_SETTINGS_MODULE": "config.settings"}, check=True
+    )
 
 
 def admin_child(path: str) -> None:
@@ -160,8 +172,16 @@ def admin_child(path: str) -> None:
             break
         polls += 1
         time.sleep(0.5)
-    print(json.dumps({"seconds": time.perf_counter() - started, "preview_seconds": preview_seconds,
-                      "summary": job.summary, "polls": polls}))
+    print(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - started,
+                "preview_seconds": preview_seconds,
+                "summary": job.summary,
+                "polls": polls,
+            }
+        )
+    )
 
 
 def import_once(databases: Databases, rows: int, path: Path, round_: int) -> float:
@@ -176,9 +196,13 @@ def import_once(databases: Databases, rows: int, path: Path, round_: int) -> flo
     running = worker(admin_env)
     try:
         time.sleep(2)  # the worker is up before the organiser clicks, as in production
-        output = subprocess.run([sys.executable, __file__, "--admin-child", str(path)], cwd=ROOT,
-                                env={**admin_env, "DJANGO_SETTINGS_MODULE": "config.settings"},
-                                capture_output=True, text=True)
+        output = subprocess.run(
+            [sys.executable, __file__, "--admin-child", str(path)],
+            cwd=ROOT,
+            env={**admin_env, "DJANGO_SETTINGS_MODULE": "config.settings"},
+            capture_output=True,
+            text=True,
+        )
         if output.returncode:
             raise SystemExit(f"the admin run failed:\n{output.stderr[-3000:]}")
         output = output.stdout
@@ -187,8 +211,11 @@ def import_once(databases: Databases, rows: int, path: Path, round_: int) -> flo
     admin = json.loads(output.strip().splitlines()[-1])
     if not (admin["summary"] or "").startswith(f"new {rows}"):
         raise SystemExit(f"the admin job did not import the file: {admin}")  # no ratio from a vacuous run
-    print(f"  admin job:   {admin['seconds']:6.1f} s  {admin['summary']} (preview {admin['preview_seconds']:.2f} s, "
-          f"{admin['polls']} polls of the progress page)", flush=True)
+    print(
+        f"  admin job:   {admin['seconds']:6.1f} s  {admin['summary']} (preview {admin['preview_seconds']:.2f} s, "
+        f"{admin['polls']} polls of the progress page)",
+        flush=True,
+    )
     return admin["seconds"] / cli
 
 
@@ -236,8 +263,11 @@ def timed_round(base: str, handler, target: int, round_: int, label: str, applic
     accepted, started_before = len(handler.messages), handler.conversations
     times = [apply(base, target, f"bench{round_}-{number}@example.org") for number in range(applications)]
     during = handler.conversations - started_before + bool(handler.delay)  # + the one in progress
-    print(f"  round {round_ + 1}, {label:15s} p50 {statistics.median(times) * 1000:6.1f} ms over {applications} "
-          f"applications; the worker in {during} mail conversations meanwhile", flush=True)
+    print(
+        f"  round {round_ + 1}, {label:15s} p50 {statistics.median(times) * 1000:6.1f} ms over {applications} "
+        f"applications; the worker in {during} mail conversations meanwhile",
+        flush=True,
+    )
     if not handler.delay:
         wait_for_empty_queue(base)
         sent = len(handler.messages) - accepted
@@ -264,11 +294,18 @@ def bench_api(databases: Databases, applications: int) -> dict:
     controller = Controller(handler, hostname="127.0.0.1", port=PORT + 1, ready_timeout=10)
     controller.start()
     env = prepared(databases, "api", "--opportunities", "60")
-    env.update(DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", DJANGO_EMAIL_HOST="127.0.0.1",
-               DJANGO_EMAIL_PORT=str(PORT + 1), DJANGO_EMAIL_TIMEOUT="30", GUNICORN_BIND=f"127.0.0.1:{PORT}",
-               GUNICORN_WORKERS="2", GUNICORN_THREADS="4")
-    server = start(env, str(Path(sys.executable).parent / "gunicorn"), "--config", "config/gunicorn.conf.py",
-                   "config.wsgi")
+    env.update(
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
+        DJANGO_EMAIL_HOST="127.0.0.1",
+        DJANGO_EMAIL_PORT=str(PORT + 1),
+        DJANGO_EMAIL_TIMEOUT="30",
+        GUNICORN_BIND=f"127.0.0.1:{PORT}",
+        GUNICORN_WORKERS="2",
+        GUNICORN_THREADS="4",
+    )
+    server = start(
+        env, str(Path(sys.executable).parent / "gunicorn"), "--config", "config/gunicorn.conf.py", "config.wsgi"
+    )
     running = worker(env)
     base = f"http://127.0.0.1:{PORT}"
     try:
