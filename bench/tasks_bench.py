@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 PORT = 8652
 
-from bench.reliability.common import wait_until  # noqa: E402
+from bench.reliability.common import wait_until, worker_command  # noqa: E402
 
 
 def base_env(database_url: str) -> dict:
@@ -76,18 +76,7 @@ def stop(process) -> None:
 
 
 def worker(env) -> subprocess.Popen:
-    return start(
-        env,
-        sys.executable,
-        "manage.py",
-        "db_worker",
-        "--queue-name",
-        "*",
-        "--interval",
-        "0.2",
-        "--no-startup-delay",
-        "--no-reload",
-    )
+    return start(env, *worker_command())
 
 
 class Databases:

@@ -90,6 +90,22 @@ class Client:
             self._connection = None
 
 
+def worker_command(*, interval: float = 0.2) -> list[str]:
+    """The task worker as the benchmarks and checks start it (from the repository root): every
+    queue, polled every `interval` seconds, no start-up delay, no autoreload."""
+    return [
+        sys.executable,
+        "manage.py",
+        "db_worker",
+        "--queue-name",
+        "*",
+        "--interval",
+        str(interval),
+        "--no-startup-delay",
+        "--no-reload",
+    ]
+
+
 def wait_until(predicate, *, timeout: float, interval: float = 0.25, what: str):
     """Poll `predicate` until it returns a truthy value; fail after `timeout` seconds."""
     deadline = time.monotonic() + timeout

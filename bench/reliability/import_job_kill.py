@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from bench.reliability.common import Checks, wait_until  # noqa: E402
+from bench.reliability.common import Checks, wait_until, worker_command  # noqa: E402
 from bench.reliability.import_kill import (  # noqa: E402
     WORKER_BOOKKEEPING,
     connect,
@@ -58,19 +58,7 @@ def start_worker(database_url: str) -> subprocess.Popen:
     env = import_env(database_url)
     env["PGAPPNAME"] = APP_NAME
     return subprocess.Popen(
-        [
-            sys.executable,
-            "manage.py",
-            "db_worker",
-            "--queue-name",
-            "*",
-            "--interval",
-            "0.2",
-            "--no-startup-delay",
-            "--no-reload",
-            "--worker-id",
-            f"job-kill-{uuid.uuid4().hex[:8]}",
-        ],
+        [*worker_command(), "--worker-id", f"job-kill-{uuid.uuid4().hex[:8]}"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
