@@ -4,7 +4,7 @@
 
 Against a running `make serve` (and `make worker`, when the code has one) on PostgreSQL, sends
 only one kind of the load check's requests at a time (bench/reliability/load.py's lists,
-details, matches, health checks and new applications, built by its own functions), from a few
+details, matches, health checks and new applications, built by its request_for), from a few
 client threads for a few seconds, and reads the CPU time the server's processes used meanwhile
 from /proc: every gunicorn process, every task worker (`db_worker`) and the PostgreSQL backends
 of `--database`. After the applications it waits for the worker to send their emails.
@@ -28,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from bench.reliability.common import Client  # noqa: E402
-from bench.reliability.load import LIST_QUERIES, application_body, discover, match_body  # noqa: E402
+from bench.reliability.load import discover, request_for  # noqa: E402
 
 KINDS = ["health", "list", "detail", "match", "apply"]
 
@@ -59,18 +59,6 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / 100  # clock ticks: USER_HZ is 100 on Linux
 
 
-def request(kind: str, rng: random.Random, opportunities, skills, unique: str) -> tuple[str, str, dict | None]:
-    if kind == "health":
-        return "GET", "/api/health/", None
-    if kind == "list":
-        return "GET", f"/api/opportunities/{rng.choice(LIST_QUERIES)}", None
-    if kind == "detail":
-        return "GET", f"/api/opportunities/{rng.choice(opportunities)['id']}/", None
-    if kind == "match":
-        return "POST", "/api/match/", match_body(rng, skills)
-    return "POST", "/api/applications/", application_body(rng, opportunities, unique)
-
-
 def load_one_kind(kind: str, args, opportunities, skills) -> Counter:
     statuses, lock, stop_at, run_id = Counter(), threading.Lock(), time.monotonic() + args.seconds, uuid.uuid4().hex[:8]
 
@@ -78,7 +66,7 @@ def load_one_kind(kind: str, args, opportunities, skills) -> Counter:
         rng, connection, sent = random.Random(f"{run_id}-{number}"), Client(args.base_url), 0
         while time.monotonic() < stop_at:
             sent += 1
-            method, path, body = request(kind, rng, opportunities, skills, f"cpu-{run_id}-{number}-{sent}")
+            method, path, body = request_for(kind, rng, opportunities, skills, f"cpu-{run_id}-{number}-{sent}")
             response = connection.request(method, path, body=body)
             with lock:
                 statuses[response.status] += 1
@@ -110,7 +98,7 @@ def main() -> int:
             time.sleep(args.settle)
         after = {group: cpu_seconds(pids) for group, pids in process_groups(args.database).items()}
         count = sum(statuses.values())
-        per_request = {group: (after[group] - before.get(group, 0)) * 1000 / count for group in after}
+        per_request = {group: (after[group] - before[group]) * 1000 / count for group in after}
         figures = "  ".join(f"{per_request[group]:>8.2f}" for group in ("gunicorn", "worker", "postgres"))
         print(
             f"{kind:<7} {count:>8} {count / args.seconds:>7.1f}  {'':>20}{figures}  {sum(per_request.values()):>5.2f}"

@@ -52,6 +52,20 @@ def match_body(rng: random.Random, skills: list[dict]) -> dict:
     return body
 
 
+def request_for(kind: str, rng: random.Random, opportunities, skills, unique: str) -> tuple[str, str, dict | None]:
+    """(method, path, body) of one request of `kind` (a key of WEIGHTS); `unique` names a new
+    applicant. run_client adds retries and double-clicks of applications on top."""
+    if kind == "list":
+        return "GET", f"/api/opportunities/{rng.choice(LIST_QUERIES)}", None
+    if kind == "detail":
+        return "GET", f"/api/opportunities/{rng.choice(opportunities)['id']}/", None
+    if kind == "match":
+        return "POST", "/api/match/", match_body(rng, skills)
+    if kind == "health":
+        return "GET", "/api/health/", None
+    return "POST", "/api/applications/", application_body(rng, opportunities, unique)
+
+
 def application_body(rng: random.Random, opportunities: list[dict], unique: str) -> dict:
     """A first application from a new volunteer (`unique` makes the email new)."""
     return {
@@ -123,14 +137,8 @@ def run_client(number: int, args, run_id: str, opportunities, skills, stats: Sta
 
     while time.monotonic() < stop_at:
         kind = rng.choices(kinds, weights)[0]
-        if kind == "list":
-            call(kind, "GET", f"/api/opportunities/{rng.choice(LIST_QUERIES)}")
-        elif kind == "detail":
-            call(kind, "GET", f"/api/opportunities/{rng.choice(opportunities)['id']}/")
-        elif kind == "match":
-            call(kind, "POST", "/api/match/", match_body(rng, skills))
-        elif kind == "health":
-            call(kind, "GET", "/api/health/")
+        if kind != "apply":
+            call(kind, *request_for(kind, rng, opportunities, skills, unique=""))
         else:
             roll = rng.random()
             if applied and roll < 0.15:
