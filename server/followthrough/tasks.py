@@ -1,4 +1,4 @@
-"""The follow-through's tasks (django-tasks): each email, and the response reminders.
+"""The follow-through's tasks (django-tasks): its emails and the response reminders.
 
 Every task re-reads the application and is idempotent: the email it makes is queued under the
 key of its event (server.tasks.mail.queue_email), so a task run twice mails once. Tasks are
@@ -20,12 +20,9 @@ from server.models import Application
 from server.tasks.mail import queue_email
 
 
-def _send(application_id: int, *, key: str, build) -> str:
+def _queue(application: Application, *, key: str, build) -> str:
     """Build the email of `key` from the application as it is now (`build(application)`, None
     for nobody to tell) and queue it; a key queued before is not queued again."""
-    application = emails.load(application_id)
-    if application is None:
-        return f"application {application_id}: gone"
     email = build(application)
     if email is None:
         return f"{key}: nobody to tell"
@@ -33,18 +30,52 @@ def _send(application_id: int, *, key: str, build) -> str:
     return f"{key}: queued for {len(email.to) + len(email.cc)} recipient(s)"
 
 
+def _loaded(application_id: int, work) -> str:
+    """`work(application)` on the application as it is now; nothing when it is gone."""
+    application = emails.load(application_id)
+    if application is None:
+        return f"application {application_id}: gone"
+    return work(application)
+
+
+def _send(application_id: int, *, key: str, build) -> str:
+    return _loaded(application_id, lambda application: _queue(application, key=key, build=build))
+
+
+def _queue_confirmation(application: Application) -> str:
+    return _queue(application, key=f"application:{application.pk}:confirmation", build=emails.confirmation)
+
+
+def _queue_new_application(application: Application, *, new_volunteer: bool) -> str:
+    return _queue(
+        application,
+        key=f"application:{application.pk}:managers",
+        build=lambda application: emails.new_application(application, new_volunteer=new_volunteer),
+    )
+
+
+@task()
+def send_arrival_emails(*, application_id: int, new_volunteer: bool) -> str:
+    """The volunteer's confirmation and the managers' email of a new application, in one task
+    run: the worker claims the task and reads the application once for both. Each email is
+    queued under its own key, so a rerun, or one after a crash between the two, mails neither twice."""
+
+    def queue_both(application: Application) -> str:
+        return f"{_queue_confirmation(application)}; {_queue_new_application(application, new_volunteer=new_volunteer)}"
+
+    return _loaded(application_id, queue_both)
+
+
+# Releases before send_arrival_emails enqueued these two; they stay so that such tasks, still
+# queued at an upgrade, run.
 @task()
 def send_confirmation(*, application_id: int) -> str:
-    return _send(application_id, key=f"application:{application_id}:confirmation", build=emails.confirmation)
+    return _loaded(application_id, _queue_confirmation)
 
 
 @task()
 def send_new_application(*, application_id: int, new_volunteer: bool) -> str:
-    return _send(
-        application_id,
-        key=f"application:{application_id}:managers",
-        build=lambda application: emails.new_application(application, new_volunteer=new_volunteer),
-    )
+    return _loaded(application_id, lambda application: _queue_new_application(application, new_volunteer=new_volunteer))
 
 
 @task()
@@ -82,8 +113,7 @@ def send_reminder(*, application_id: int, day: int, escalate: bool) -> str:
 
 def application_arrived(*, application: Application, new_volunteer: bool) -> None:
     """The confirmation, the managers' email and the reminders of a new application."""
-    send_confirmation.enqueue(application_id=application.pk)
-    send_new_application.enqueue(application_id=application.pk, new_volunteer=new_volunteer)
+    send_arrival_emails.enqueue(application_id=application.pk, new_volunteer=new_volunteer)
     days = settings.APPLICATION_REMINDER_DAYS
     for day in days:
         when = application.created_at + timedelta(days=day)

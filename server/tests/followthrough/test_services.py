@@ -83,6 +83,46 @@ def test_each_change_mails_once_even_when_its_task_runs_twice(apply, run_tasks):
     assert mail.outbox == []
 
 
+def test_an_application_enqueues_one_task_for_both_arrival_emails(apply, run_tasks):
+    application = apply()
+    due_now = DBTaskResult.objects.exclude(task_path="server.followthrough.tasks.send_reminder")
+    assert [(result.task_path, result.args_kwargs["kwargs"]) for result in due_now] == [
+        (
+            "server.followthrough.tasks.send_arrival_emails",
+            {"application_id": application.pk, "new_volunteer": True},
+        )
+    ]
+    run_tasks()
+    assert sorted(message.to[0] for message in mail.outbox) == ["ana@example.com", "manager@example.org"]
+
+
+def test_the_arrival_emails_go_once_whichever_task_runs_again(apply, run_tasks):
+    """A rerun of the arrival task, or a task of the names queued before it existed, mails nobody twice."""
+    from server.followthrough.tasks import send_arrival_emails, send_confirmation, send_new_application
+
+    application = apply()
+    run_tasks()
+    mail.outbox.clear()
+    send_arrival_emails.call(application_id=application.pk, new_volunteer=True)
+    send_confirmation.call(application_id=application.pk)
+    send_new_application.call(application_id=application.pk, new_volunteer=True)
+    run_tasks()
+    assert mail.outbox == []
+    assert OutboundEmail.objects.filter(key__startswith=f"application:{application.pk}:").count() == 2
+
+
+def test_the_tasks_queued_before_the_upgrade_still_send_their_email(apply, run_tasks):
+    from server.followthrough.tasks import send_confirmation, send_new_application
+
+    application = apply()
+    DBTaskResult.objects.all().delete()  # as if the application came before send_arrival_emails
+    send_confirmation.enqueue(application_id=application.pk)
+    send_new_application.enqueue(application_id=application.pk, new_volunteer=False)
+    run_tasks()
+    assert sorted(message.to[0] for message in mail.outbox) == ["ana@example.com", "manager@example.org"]
+    assert "New volunteer" not in next(m.body for m in mail.outbox if m.to == ["manager@example.org"])
+
+
 def test_withdrawing_tells_the_managers_once_and_records_it(apply, run_tasks):
     application = apply()
     run_tasks()
