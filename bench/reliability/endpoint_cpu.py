@@ -35,6 +35,7 @@ from bench.reliability.common import Client  # noqa: E402
 from bench.reliability.load import discover, request_for  # noqa: E402
 
 KINDS = ["health", "list", "detail", "match", "apply"]
+GROUPS = ("gunicorn", "worker", "postgres")  # process_groups' keys, in the order printed
 
 
 def _pids(*command: str) -> list[int]:
@@ -153,8 +154,8 @@ def main() -> int:
         drained = wait_for_worker(args.database, args.settle) if kind == "apply" else 0.0
         used = meter.stop()
         count = sum(statuses.values())
-        per_request = {group: used[group] * 1000 / count for group in ("gunicorn", "worker", "postgres")}
-        figures = "  ".join(f"{per_request[group]:>8.2f}" for group in ("gunicorn", "worker", "postgres"))
+        per_request = {group: used[group] * 1000 / count for group in GROUPS}
+        figures = "  ".join(f"{per_request[group]:>8.2f}" for group in GROUPS)
         print(
             f"{kind:<7} {count:>8} {count / args.seconds:>7.1f}  {'':>20}{figures}  {sum(per_request.values()):>5.2f}"
             f"  {dict(statuses)}" + (f"  worker caught up {drained:.1f} s after the last request" if drained else ""),
